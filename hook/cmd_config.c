@@ -1,0 +1,262 @@
+/* precreate, prepare and explain: the link variables go into a config before the runtime reads it
+ * (no OCI hook stage can change a container's environment). */
+#include "hook/commands.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hook/container.h"
+#include "hook/fileio.h"
+#include "hook/log.h"
+#include "hook/registry.h"
+#include "hook/resolve.h"
+#include "links/envmerge.h"
+#include "links/escape.h"
+#include "links/limits.h"
+#include "links/macro.h"
+#include "oci/config.h"
+#include "oci/json.h"
+
+struct rewrite {
+        char *name;
+        struct link_plan plan;
+        struct strv env;      /* the merged env */
+        struct strv injected; /* keys injected now */
+        struct strv kept;     /* link variables the recipient's own env overrides */
+        bool any;
+        bool changed; /* the tree was rewritten */
+};
+
+static void rewrite_done(struct rewrite *w)
+{
+        free(w->name);
+        link_plan_done(&w->plan);
+        strv_done(&w->env);
+        strv_done(&w->injected);
+        strv_done(&w->kept);
+}
+
+/* Computes the new env of cfg and applies it to the tree. */
+static int rewrite_config(const struct hook_ctx *ctx, struct json_value *cfg, struct rewrite *w)
+{
+        struct container_ann a;
+        struct strv env = { 0 };
+        _cleanup_free_ char *err = NULL;
+        int r;
+
+        r = config_check(cfg, &err);
+        if (r < 0)
+                return log_error(r, "%s", err);
+        r = container_ann_parse(config_annotations(cfg), &a, &err);
+        if (r < 0)
+                return log_error(r, "%s", err);
+        w->any = a.any;
+        if (!a.any)
+                goto out;
+        if (a.name) {
+                w->name = xstrdup(a.name);
+                log_set_container(a.name);
+        }
+        if (a.has_links) {
+                struct registry reg;
+
+                if (!w->name) {
+                        r = log_error(-EINVAL, "the container has links but no name: set the %s annotation",
+                                      ANN_NAME);
+                        goto out;
+                }
+                r = container_check_self(&a, w->name, &err);
+                if (r < 0) {
+                        log_error(r, "%s", err);
+                        goto out;
+                }
+                r = registry_open(ctx->state_dir, &reg, &err);
+                if (r < 0) {
+                        log_error(r, "%s", err);
+                        goto out;
+                }
+                r = plan_links(&reg, w->name, a.flavor, &a.links, &w->plan, &err);
+                registry_close(&reg);
+                if (r < 0) {
+                        log_error(r, "%s", err);
+                        goto out;
+                }
+        }
+        config_env(cfg, &env);
+        envmerge(env.v, env.n, &a.injected, &w->plan.vars, &w->env, &w->injected);
+        for (size_t i = 0; i < w->plan.vars.n; i++) {
+                _cleanup_free_ char *k = env_key(w->plan.vars.v[i]);
+                if (!strv_contains(&w->injected, k) && !strv_contains(&w->kept, k))
+                        strv_push(&w->kept, xstrdup(k));
+        }
+        if (w->injected.n || a.injected.n) {
+                struct buf keys = { 0 };
+                w->changed = true;
+                config_set_env(cfg, &w->env);
+                for (size_t i = 0; i < w->injected.n; i++)
+                        buf_printf(&keys, "%s%s", i ? "\n" : "", w->injected.v[i]);
+                config_set_annotation(cfg, ANN_INJECTED, w->injected.n ? keys.data : NULL);
+                buf_done(&keys);
+        }
+        r = 0;
+out:
+        strv_done(&env);
+        container_ann_done(&a);
+        return r;
+}
+
+static int parse_config(const char *buf, size_t len, const char *what, struct json_value **ret)
+{
+        char err[JSON_ERR_MAX];
+        int r = json_parse(buf, len, ret, err);
+        if (r < 0)
+                return log_error(r, "bad %s: %s", what, err);
+        return 0;
+}
+
+int cmd_precreate(const struct hook_ctx *ctx)
+{
+        _cleanup_free_ char *in = NULL, *out = NULL;
+        _cleanup_json_ struct json_value *cfg = NULL;
+        struct rewrite w = { 0 };
+        size_t len, out_len;
+        int r;
+
+        r = read_fd_bounded(STDIN_FILENO, OCILINK_MAX_JSON_BYTES, &in, &len);
+        if (r == -EFBIG)
+                return log_error(1, "config on stdin is larger than %u bytes", OCILINK_MAX_JSON_BYTES);
+        if (r < 0)
+                return log_error(1, "cannot read the config on stdin: %s", strerror(-r));
+        if (parse_config(in, len, "config on stdin", &cfg) < 0)
+                return 1;
+        r = rewrite_config(ctx, cfg, &w);
+        if (r < 0) {
+                rewrite_done(&w);
+                return 1;
+        }
+        /* A container without links leaves exactly as it came. */
+        if (!w.changed) {
+                rewrite_done(&w);
+                r = write_all(STDOUT_FILENO, in, len);
+                return r < 0 ? log_error(1, "cannot write the config: %s", strerror(-r)) : 0;
+        }
+        rewrite_done(&w);
+        if (json_write(cfg, false, &out, &out_len) < 0)
+                return log_error(1, "cannot serialise the config");
+        r = write_all(STDOUT_FILENO, out, out_len);
+        return r < 0 ? log_error(1, "cannot write the config: %s", strerror(-r)) : 0;
+}
+
+static int open_bundle(const char *dir, int *ret_fd)
+{
+        _cleanup_free_ char *q = escape_str(dir);
+        int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+        if (fd < 0)
+                return log_error(-errno, "cannot open bundle `%s`: %s", q, strerror(errno));
+        *ret_fd = fd;
+        return 0;
+}
+
+static int load_bundle_config(int dirfd, const char *dir, char **ret_buf, size_t *ret_len, struct json_value **ret)
+{
+        _cleanup_free_ char *buf = NULL;
+        _cleanup_free_ char *q = escape_str(dir);
+        size_t len;
+        int r;
+
+        r = read_file_at(dirfd, "config.json", OCILINK_MAX_JSON_BYTES, &buf, &len);
+        if (r == -EFBIG)
+                return log_error(r, "%s/config.json is larger than %u bytes", q, OCILINK_MAX_JSON_BYTES);
+        if (r == -ELOOP || r == -EBADFD)
+                return log_error(r, "refusing %s/config.json: not a regular file", q);
+        if (r < 0)
+                return log_error(r, "cannot read %s/config.json: %s", q, strerror(-r));
+        r = parse_config(buf, len, "config.json", ret);
+        if (r < 0)
+                return r;
+        *ret_buf = TAKE_PTR(buf);
+        *ret_len = len;
+        return 0;
+}
+
+int cmd_prepare(const struct hook_ctx *ctx, const char *dir, bool install_hooks)
+{
+        _cleanup_close_ int dirfd = -EBADF;
+        _cleanup_free_ char *in = NULL, *out = NULL, *err = NULL;
+        _cleanup_json_ struct json_value *cfg = NULL;
+        struct rewrite w = { 0 };
+        struct stat st;
+        size_t len, out_len;
+        int r;
+
+        if (open_bundle(dir, &dirfd) < 0)
+                return 1;
+        if (load_bundle_config(dirfd, dir, &in, &len, &cfg) < 0)
+                return 1;
+        r = rewrite_config(ctx, cfg, &w);
+        rewrite_done(&w);
+        if (r < 0)
+                return 1;
+        if (install_hooks && config_install_hooks(cfg, ctx->exe, ctx->state_dir, &err) < 0)
+                return log_error(1, "%s", err);
+        if (json_write(cfg, true, &out, &out_len) < 0)
+                return log_error(1, "cannot serialise the config");
+        if (out_len == len && memcmp(out, in, len) == 0)
+                return 0;
+        if (fstatat(dirfd, "config.json", &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return log_error(1, "cannot stat config.json: %s", strerror(errno));
+        r = write_file_atomic_at(dirfd, "config.json", out, out_len, st.st_mode & 07777);
+        if (r < 0)
+                return log_error(1, "cannot write config.json: %s", strerror(-r));
+        return 0;
+}
+
+int cmd_explain(const struct hook_ctx *ctx, const char *dir)
+{
+        _cleanup_close_ int dirfd = -EBADF;
+        _cleanup_free_ char *in = NULL;
+        _cleanup_json_ struct json_value *cfg = NULL;
+        struct rewrite w = { 0 };
+        size_t len;
+        int r;
+
+        if (open_bundle(dir, &dirfd) < 0)
+                return 1;
+        if (load_bundle_config(dirfd, dir, &in, &len, &cfg) < 0)
+                return 1;
+        r = rewrite_config(ctx, cfg, &w);
+        if (r < 0) {
+                rewrite_done(&w);
+                return 1;
+        }
+        if (!w.any || w.plan.origin.n == 0) {
+                printf("%s: no links\n", w.name ? w.name : dir);
+                rewrite_done(&w);
+                return 0;
+        }
+        printf("container %s\n", w.name);
+        printf("links (alias <- source (id)):\n");
+        for (size_t i = 0; i < w.plan.origin.n; i++)
+                printf("  %s\n", w.plan.origin.v[i]);
+        printf("variables injected:\n");
+        for (size_t i = 0; i < w.env.n; i++) {
+                _cleanup_free_ char *k = env_key(w.env.v[i]);
+                if (strv_contains(&w.injected, k)) {
+                        _cleanup_free_ char *q = escape_str(w.env.v[i]);
+                        printf("  %s\n", q);
+                }
+        }
+        if (w.kept.n) {
+                printf("variables the container sets itself (kept, not injected):\n");
+                for (size_t i = 0; i < w.kept.n; i++)
+                        printf("  %s\n", w.kept.v[i]);
+        }
+        printf("hosts lines:\n%s", w.plan.hosts.data);
+        rewrite_done(&w);
+        return 0;
+}

@@ -1,0 +1,109 @@
+/* list: the registry as a table or as JSON. */
+#include "hook/commands.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "hook/fileio.h"
+#include "hook/log.h"
+#include "hook/registry.h"
+#include "links/escape.h"
+#include "links/macro.h"
+#include "oci/json.h"
+
+static struct json_value *strv_json(char *const *v, size_t n)
+{
+        struct json_value *a = json_new(JSON_ARRAY);
+        for (size_t i = 0; i < n; i++)
+                json_append(a, json_new_string(v[i]));
+        return a;
+}
+
+static void print_json(const struct record *v, size_t n)
+{
+        _cleanup_json_ struct json_value *arr = json_new(JSON_ARRAY);
+        _cleanup_free_ char *out = NULL;
+        size_t len;
+
+        for (size_t i = 0; i < n; i++) {
+                const struct record *r = &v[i];
+                struct json_value *o = json_new(JSON_OBJECT), *v4 = json_new(JSON_ARRAY),
+                                  *v6 = json_new(JSON_ARRAY);
+
+                json_set(o, "name", json_new_string(r->name));
+                json_set(o, "id", json_new_string(r->id));
+                json_set(o, "pid", json_new_int(r->pid));
+                json_set(o, "status", json_new_string(record_is_running(r) ? "running" : "stopped"));
+                json_set(o, "bundle", r->bundle ? json_new_string(r->bundle) : json_new(JSON_NULL));
+                json_set(o, "hostname", r->hostname ? json_new_string(r->hostname) : json_new(JSON_NULL));
+                for (size_t k = 0; k < r->addrs.n4; k++)
+                        json_append(v4, json_new_string(r->addrs.v4[k]));
+                for (size_t k = 0; k < r->addrs.n6; k++)
+                        json_append(v6, json_new_string(r->addrs.v6[k]));
+                json_set(o, "ipv4", v4);
+                json_set(o, "ipv6", v6);
+                json_set(o, "ports", strv_json(r->ports.v, r->ports.n));
+                json_set(o, "links", strv_json(r->links.v, r->links.n));
+                json_append(arr, o);
+        }
+        if (json_write(arr, true, &out, &len) == 0)
+                (void) write_all(STDOUT_FILENO, out, len);
+}
+
+static char *joined(char *const *v, size_t n)
+{
+        struct buf b = { 0 };
+
+        buf_append(&b, "", 0);
+        for (size_t i = 0; i < n; i++)
+                buf_printf(&b, "%s%s", i ? "," : "", v[i]);
+        if (n == 0)
+                buf_puts(&b, "-");
+        return b.data;
+}
+
+static void print_table(const struct record *v, size_t n)
+{
+        printf("%-20s %-14s %-8s %-8s %-16s %-24s %-16s %s\n", "NAME", "ID", "PID", "STATUS", "IPV4", "IPV6",
+               "PORTS", "LINKS");
+        for (size_t i = 0; i < n; i++) {
+                const struct record *r = &v[i];
+                _cleanup_free_ char *id = escape_for_log(r->id, strlen(r->id) > 12 ? 12 : strlen(r->id));
+                _cleanup_free_ char *ports = joined(r->ports.v, r->ports.n);
+                _cleanup_free_ char *links = joined(r->links.v, r->links.n);
+
+                printf("%-20s %-14s %-8d %-8s %-16s %-24s %-16s %s\n", r->name, id, (int) r->pid,
+                       record_is_running(r) ? "running" : "stopped", r->addrs.n4 ? r->addrs.v4[0] : "-",
+                       r->addrs.n6 ? r->addrs.v6[0] : "-", ports, links);
+        }
+}
+
+int cmd_list(const struct hook_ctx *ctx, bool json)
+{
+        struct registry reg;
+        struct record *v = NULL;
+        struct strv bad = { 0 };
+        _cleanup_free_ char *err = NULL;
+        size_t n = 0;
+        int r;
+
+        r = registry_open(ctx->state_dir, &reg, &err);
+        if (r < 0)
+                return log_error(1, "%s", err);
+        r = registry_list(&reg, &v, &n, &bad);
+        registry_close(&reg);
+        if (r < 0)
+                return log_error(1, "cannot read the registry: %s", strerror(-r));
+        for (size_t i = 0; i < bad.n; i++) {
+                _cleanup_free_ char *q = escape_str(bad.v[i]);
+                log_warn("registry record `%s` is corrupt, ignoring", q);
+        }
+        if (json)
+                print_json(v, n);
+        else
+                print_table(v, n);
+        fflush(stdout);
+        records_free(v, n);
+        strv_done(&bad);
+        return 0;
+}

@@ -1,0 +1,406 @@
+/* The OCI hook stages: register a container and write its link lines (createRuntime, prestart,
+ * createContainer), refresh it and rewrite its recipients' lines (poststart), forget it (poststop). */
+#include "hook/commands.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hook/container.h"
+#include "hook/fileio.h"
+#include "hook/log.h"
+#include "hook/netaddr.h"
+#include "hook/procinfo.h"
+#include "hook/registry.h"
+#include "hook/resolve.h"
+#include "hook/rootfs.h"
+#include "links/escape.h"
+#include "links/hosts.h"
+#include "links/limits.h"
+#include "links/linkenv.h"
+#include "links/macro.h"
+#include "links/names.h"
+#include "oci/config.h"
+#include "oci/state.h"
+
+static int read_state(struct oci_state *ret)
+{
+        _cleanup_free_ char *buf = NULL, *err = NULL;
+        size_t len;
+        int r;
+
+        r = read_fd_bounded(STDIN_FILENO, OCILINK_MAX_JSON_BYTES, &buf, &len);
+        if (r == -EFBIG)
+                return log_error(r, "OCI state on stdin is larger than %u bytes", OCILINK_MAX_JSON_BYTES);
+        if (r < 0)
+                return log_error(r, "cannot read the OCI state on stdin: %s", strerror(-r));
+        r = oci_state_parse(buf, len, ret, &err);
+        if (r < 0)
+                return log_error(r, "%s", err);
+        log_set_container(ret->id);
+        return 0;
+}
+
+static int load_config(const char *bundle, struct json_value **ret)
+{
+        _cleanup_close_ int dirfd = -EBADF;
+        _cleanup_free_ char *buf = NULL, *err = NULL, *q = escape_str(bundle);
+        char jerr[JSON_ERR_MAX];
+        size_t len;
+        int r;
+
+        dirfd = open(bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dirfd < 0)
+                return log_error(-errno, "cannot open bundle `%s`: %s", q, strerror(errno));
+        r = read_file_at(dirfd, "config.json", OCILINK_MAX_JSON_BYTES, &buf, &len);
+        if (r == -EFBIG)
+                return log_error(r, "%s/config.json is larger than %u bytes", q, OCILINK_MAX_JSON_BYTES);
+        if (r < 0)
+                return log_error(r, "cannot read %s/config.json: %s", q, strerror(-r));
+        r = json_parse(buf, len, ret, jerr);
+        if (r < 0)
+                return log_error(r, "bad %s/config.json: %s", q, jerr);
+        r = config_check(*ret, &err);
+        if (r < 0)
+                return log_error(r, "%s", err);
+        return 0;
+}
+
+/* Opens the hosts file a recipient sees: its engine's file where the config bind-mounts one on
+ * /etc/hosts (podman), else etc/hosts inside its rootfs. */
+static int open_recipient_hosts(const struct record *rec, int *ret_fd)
+{
+        _cleanup_free_ char *err = NULL;
+        int r;
+
+        if (rec->hosts_file)
+                r = engine_open_hosts(rec->hosts_file, ret_fd, &err);
+        else if (rec->rootfs)
+                r = rootfs_open_hosts(rec->rootfs, ret_fd, &err);
+        else {
+                err = xstrdup("no hosts file and no rootfs recorded");
+                r = -ENOENT;
+        }
+        if (r < 0)
+                return log_error(r, "%s", err);
+        return 0;
+}
+
+static int read_hosts(int fd, char **ret, size_t *ret_len)
+{
+        int r;
+
+        if (lseek(fd, 0, SEEK_SET) < 0)
+                return log_error(-errno, "cannot seek the hosts file: %s", strerror(errno));
+        r = read_fd_bounded(fd, OCILINK_MAX_HOSTS_BYTES, ret, ret_len);
+        if (r == -EFBIG)
+                return log_error(r, "refusing the hosts file: larger than %u bytes", OCILINK_MAX_HOSTS_BYTES);
+        if (r < 0)
+                return log_error(r, "cannot read the hosts file: %s", strerror(-r));
+        return 0;
+}
+
+static char *root_path_abs(const char *bundle, const char *root)
+{
+        if (!root || !*root)
+                return NULL;
+        if (root[0] == '/')
+                return xstrdup(root);
+        return xasprintf("%s/%s", bundle, root);
+}
+
+/* Builds this container's record from its state and config. */
+static int make_record(const struct oci_state *st, const struct json_value *cfg, const struct container_ann *a,
+                       const char *name, enum stage stage, struct record *ret)
+{
+        struct record rec = { 0 };
+        struct strv env = { 0 };
+        const char *hostname = config_hostname(cfg);
+        const char *mount = config_hosts_mount_source(cfg);
+
+        rec.id = xstrdup(st->id);
+        rec.name = xstrdup(name);
+        rec.bundle = xstrdup(st->bundle);
+        rec.hostname = hostname && *hostname ? xstrdup(hostname) : xstrndup(st->id, 12);
+        /* createContainer runs inside the container's pid namespace, where the state's pid (runc: 1,
+         * crun: 0) names no host process: the record stays "not running" until poststart gives the
+         * host pid. */
+        if (stage != STAGE_CREATE_CONTAINER && st->pid > 0) {
+                rec.pid = (pid_t) st->pid;
+                if (proc_start_time(rec.pid, &rec.start_time) < 0)
+                        rec.pid = 0;
+        }
+        if (a->has_ip) {
+                rec.addrs = a->ip;
+                rec.ip_fixed = true;
+        } else if (rec.pid > 0 || stage == STAGE_CREATE_CONTAINER) {
+                int r = netaddr_discover(stage == STAGE_CREATE_CONTAINER ? 0 : rec.pid, &rec.addrs);
+                if (r < 0)
+                        log_warn("cannot read the container's addresses: %s, ignoring", strerror(-r));
+        }
+        ports_format(&a->ports, &rec.ports);
+        config_env(cfg, &env);
+        linkenv_exportable(env.v, env.n, &a->injected, &a->exp, &rec.env);
+        strv_done(&env);
+        for (size_t i = 0; i < a->links.n; i++)
+                strv_pushf(&rec.links, "%s:%s", a->links.v[i].name, a->links.v[i].alias);
+        if (mount)
+                rec.hosts_file = xstrdup(mount);
+        else
+                rec.rootfs = root_path_abs(st->bundle, config_root_path(cfg));
+        *ret = rec;
+        return 0;
+}
+
+/* Writes the recipient's block of link lines; *ret_old keeps the previous content for a rollback. */
+static int write_links_block(const struct record *rec, const struct link_plan *plan, int *ret_fd, char **ret_old,
+                             size_t *ret_old_len)
+{
+        _cleanup_close_ int fd = -EBADF;
+        _cleanup_free_ char *old = NULL;
+        struct buf out = { 0 };
+        size_t len;
+        int r;
+
+        r = open_recipient_hosts(rec, &fd);
+        if (r < 0)
+                return r;
+        r = read_hosts(fd, &old, &len);
+        if (r < 0)
+                return r;
+        r = hosts_set_block(old, len, rec->name, plan->hosts.data, plan->hosts.len, &out);
+        if (r < 0)
+                return log_error(r, "refusing the hosts file: it holds a NUL byte or broken ocilink markers "
+                                    "for this container");
+        if (out.len != len || memcmp(out.data, old, len) != 0) {
+                r = write_fd_inplace(fd, out.data, out.len);
+                if (r < 0) {
+                        /* A failed write can leave a partial file: put the old bytes back. */
+                        (void) write_fd_inplace(fd, old, len);
+                        buf_done(&out);
+                        return log_error(r, "cannot write the hosts file: %s", strerror(-r));
+                }
+        }
+        buf_done(&out);
+        *ret_fd = TAKE_FD(fd);
+        *ret_old = TAKE_PTR(old);
+        *ret_old_len = len;
+        return 0;
+}
+
+static const char *engine_name(const struct oci_state *st)
+{
+        /* Engines that name containers without io.ocilink.name: podman support finds its name here. */
+        (void) st;
+        return NULL;
+}
+
+static int stage_register(const struct hook_ctx *ctx, enum stage stage)
+{
+        struct oci_state st = { 0 };
+        _cleanup_json_ struct json_value *cfg = NULL;
+        struct container_ann a = { 0 };
+        struct registry reg = { .dirfd = -EBADF, .namesfd = -EBADF, .idsfd = -EBADF, .lockfd = -EBADF };
+        struct record rec = { 0 }, other = { 0 };
+        struct link_plan plan = { 0 };
+        _cleanup_free_ char *err = NULL, *old = NULL;
+        _cleanup_close_ int hostsfd = -EBADF;
+        const struct json_value *annotations;
+        const char *name;
+        size_t old_len = 0;
+        int r = -EINVAL;
+
+        if (read_state(&st) < 0)
+                return 1;
+        if (load_config(st.bundle, &cfg) < 0)
+                goto out;
+        annotations = st.annotations && st.annotations->n ? st.annotations : config_annotations(cfg);
+        if (container_ann_parse(annotations, &a, &err) < 0) {
+                log_error(-EINVAL, "%s", err);
+                goto out;
+        }
+        name = a.name ? a.name : engine_name(&st) ? engine_name(&st) : st.id;
+        if (!name_is_valid(name, strlen(name))) {
+                _cleanup_free_ char *q = escape_str(st.id);
+                log_error(-EINVAL, "container id `%s` cannot serve as a name: set the %s annotation", q, ANN_NAME);
+                goto out;
+        }
+        log_set_container(name);
+        if (container_check_self(&a, name, &err) < 0) {
+                log_error(-EINVAL, "%s", err);
+                goto out;
+        }
+        make_record(&st, cfg, &a, name, stage, &rec);
+
+        if (registry_open(ctx->state_dir, &reg, &err) < 0 || registry_lock(&reg, &err) < 0) {
+                log_error(-EIO, "%s", err);
+                goto out;
+        }
+        if (registry_get_name(&reg, name, &other) == 0) {
+                bool taken = !STREQ(other.id, rec.id) && record_is_running(&other);
+                if (taken) {
+                        _cleanup_free_ char *q = escape_str(other.id);
+                        log_error(-EEXIST, "name `%s` is already used by running container `%s`", name, q);
+                        goto out;
+                }
+        }
+        if (a.has_links) {
+                if (plan_links(&reg, name, a.flavor, &a.links, &plan, &err) < 0) {
+                        log_error(-EINVAL, "%s", err);
+                        goto out;
+                }
+                if (write_links_block(&rec, &plan, &hostsfd, &old, &old_len) < 0)
+                        goto out;
+        }
+        r = registry_put(&reg, &rec);
+        if (r < 0) {
+                if (hostsfd >= 0)
+                        (void) write_fd_inplace(hostsfd, old, old_len);
+                log_error(r, "cannot write the registry record: %s", strerror(-r));
+                goto out;
+        }
+        log_debug("registered as `%s` (pid %d, %zu IPv4, %zu IPv6)", name, (int) rec.pid, rec.addrs.n4,
+                  rec.addrs.n6);
+        r = 0;
+out:
+        registry_close(&reg);
+        record_done(&rec);
+        record_done(&other);
+        link_plan_done(&plan);
+        container_ann_done(&a);
+        oci_state_done(&st);
+        return r < 0 ? 1 : 0;
+}
+
+/* Rewrites the lines of alias (pointing at src) in the hosts file of a running recipient. */
+static void update_recipient(const struct record *rcp, const struct record *src, const char *alias)
+{
+        _cleanup_close_ int fd = -EBADF;
+        _cleanup_free_ char *old = NULL;
+        struct buf lines = { 0 }, out = { 0 };
+        size_t len;
+        bool found;
+
+        if (open_recipient_hosts(rcp, &fd) < 0 || read_hosts(fd, &old, &len) < 0) {
+                log_warn("recipient `%s`: its lines for `%s` were not updated", rcp->name, alias);
+                return;
+        }
+        source_hosts_lines(src, alias, &lines);
+        if (hosts_replace_alias(old, len, rcp->name, alias, lines.data, lines.len, &out, &found) < 0)
+                log_warn("recipient `%s`: broken ocilink markers in its hosts file, not updated", rcp->name);
+        else if (found && (out.len != len || memcmp(out.data, old, len) != 0)) {
+                int r = write_fd_inplace(fd, out.data, out.len);
+                if (r < 0) {
+                        (void) write_fd_inplace(fd, old, len);
+                        log_warn("recipient `%s`: cannot write its hosts file: %s", rcp->name, strerror(-r));
+                }
+        }
+        buf_done(&lines);
+        buf_done(&out);
+}
+
+static int stage_poststart(const struct hook_ctx *ctx)
+{
+        struct oci_state st = { 0 };
+        struct registry reg = { .dirfd = -EBADF, .namesfd = -EBADF, .idsfd = -EBADF, .lockfd = -EBADF };
+        struct record rec = { 0 }, *all = NULL;
+        size_t n = 0;
+        _cleanup_free_ char *err = NULL;
+        int r = 0;
+
+        if (read_state(&st) < 0)
+                return 1;
+        if (registry_open(ctx->state_dir, &reg, &err) < 0 || registry_lock(&reg, &err) < 0) {
+                r = log_error(-EIO, "%s", err);
+                goto out;
+        }
+        r = registry_get_id(&reg, st.id, &rec);
+        if (r == -ENOENT) {
+                r = 0;
+                goto out;
+        }
+        if (r < 0) {
+                log_error(r, "cannot read the registry record: %s", strerror(-r));
+                goto out;
+        }
+        log_set_container(rec.name);
+        if (st.pid > 0) {
+                unsigned long long start;
+                if (proc_start_time((pid_t) st.pid, &start) == 0) {
+                        rec.pid = (pid_t) st.pid;
+                        rec.start_time = start;
+                }
+        }
+        if (!rec.ip_fixed && rec.pid > 0) {
+                struct addr_list addrs = { 0 };
+                int q = netaddr_discover(rec.pid, &addrs);
+                if (q == 0)
+                        rec.addrs = addrs;
+                else
+                        log_warn("cannot read the container's addresses: %s, ignoring", strerror(-q));
+        }
+        r = registry_put(&reg, &rec);
+        if (r < 0) {
+                log_error(r, "cannot write the registry record: %s", strerror(-r));
+                goto out;
+        }
+        /* Links are by name: every running recipient of this name gets the new address. */
+        if (registry_list(&reg, &all, &n, NULL) == 0)
+                for (size_t i = 0; i < n; i++) {
+                        if (STREQ(all[i].id, rec.id) || !record_is_running(&all[i]))
+                                continue;
+                        for (size_t k = 0; k < all[i].links.n; k++) {
+                                const char *l = all[i].links.v[k], *colon = strchr(l, ':');
+                                if (colon && (size_t) (colon - l) == strlen(rec.name) &&
+                                    memcmp(l, rec.name, strlen(rec.name)) == 0)
+                                        update_recipient(&all[i], &rec, colon + 1);
+                        }
+                }
+out:
+        records_free(all, n);
+        registry_close(&reg);
+        record_done(&rec);
+        oci_state_done(&st);
+        return r < 0 ? 1 : 0;
+}
+
+static int stage_poststop(const struct hook_ctx *ctx)
+{
+        struct oci_state st = { 0 };
+        struct registry reg = { .dirfd = -EBADF, .namesfd = -EBADF, .idsfd = -EBADF, .lockfd = -EBADF };
+        _cleanup_free_ char *err = NULL;
+        int r;
+
+        if (read_state(&st) < 0)
+                return 1;
+        r = registry_open(ctx->state_dir, &reg, &err);
+        if (r >= 0)
+                r = registry_lock(&reg, &err);
+        if (r < 0)
+                log_error(r, "%s", err);
+        else {
+                r = registry_remove_id(&reg, st.id);
+                if (r < 0)
+                        log_error(r, "cannot remove the registry record: %s", strerror(-r));
+        }
+        registry_close(&reg);
+        oci_state_done(&st);
+        return r < 0 ? 1 : 0;
+}
+
+int cmd_stage(const struct hook_ctx *ctx, enum stage stage)
+{
+        switch (stage) {
+        case STAGE_POSTSTART:
+                return stage_poststart(ctx);
+        case STAGE_POSTSTOP:
+                return stage_poststop(ctx);
+        case STAGE_PRESTART:
+        case STAGE_CREATE_RUNTIME:
+        case STAGE_CREATE_CONTAINER:
+        default:
+                return stage_register(ctx, stage);
+        }
+}

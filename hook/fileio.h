@@ -1,0 +1,19 @@
+#pragma once
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Bounded reads and careful writes. Non-logging. */
+
+/* Reads fd to EOF; -EFBIG past max bytes (it reads at most max + 1). *ret is NUL-terminated. */
+int read_fd_bounded(int fd, size_t max, char **ret, size_t *ret_len);
+/* Opens dirfd/name (O_NOFOLLOW: a symlink is refused) and reads it with the bound. */
+int read_file_at(int dirfd, const char *name, size_t max, char **ret, size_t *ret_len);
+/* Writes all of data at offset 0 of fd, truncates to len, fsyncs: an in-place rewrite that keeps
+ * the inode (a bind-mounted file cannot be replaced by rename), owner, mode and labels. */
+int write_fd_inplace(int fd, const char *data, size_t len);
+/* Replaces dirfd/name atomically: a temp file in the same directory, fsync, rename, fsync of the
+ * directory. mode applies to a new file. */
+int write_file_atomic_at(int dirfd, const char *name, const char *data, size_t len, mode_t mode);
+/* Writes all of data to fd (a pipe or stdout). */
+int write_all(int fd, const char *data, size_t len);

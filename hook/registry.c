@@ -1,0 +1,447 @@
+#include "hook/registry.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hook/fileio.h"
+#include "hook/procinfo.h"
+#include "links/escape.h"
+#include "links/limits.h"
+#include "links/macro.h"
+#include "links/names.h"
+#include "oci/json.h"
+
+/* A record is small; this bounds what a corrupt or planted file can make us read. */
+#define RECORD_MAX_BYTES (4u * 1024u * 1024u)
+
+static int open_subdir(int dirfd, const char *name)
+{
+        int fd;
+
+        if (mkdirat(dirfd, name, 0700) < 0 && errno != EEXIST)
+                return -errno;
+        fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        return fd < 0 ? -errno : fd;
+}
+
+static int check_dir(int fd)
+{
+        struct stat st;
+
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (st.st_uid != geteuid() || (st.st_mode & 0022))
+                return -EPERM;
+        return 0;
+}
+
+int registry_open(const char *path, struct registry *ret, char **reterr)
+{
+        struct registry reg = { .dirfd = -EBADF, .namesfd = -EBADF, .idsfd = -EBADF, .lockfd = -EBADF };
+        _cleanup_free_ char *q = escape_str(path);
+        int r;
+
+        if (path[0] != '/') {
+                *reterr = xasprintf("state directory `%s` is not an absolute path", q);
+                return -EINVAL;
+        }
+        if (mkdir(path, 0700) < 0 && errno != EEXIST) {
+                *reterr = xasprintf("cannot create state directory `%s`: %s", q, strerror(errno));
+                return -errno;
+        }
+        reg.dirfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (reg.dirfd < 0) {
+                r = -errno;
+                *reterr = xasprintf("cannot open state directory `%s`: %s", q, strerror(errno));
+                return r;
+        }
+        r = check_dir(reg.dirfd);
+        if (r < 0) {
+                *reterr = xasprintf("refusing state directory `%s`: not owned by us or writable by others", q);
+                goto fail;
+        }
+        reg.namesfd = open_subdir(reg.dirfd, "names");
+        reg.idsfd = open_subdir(reg.dirfd, "ids");
+        if (reg.namesfd < 0 || reg.idsfd < 0) {
+                r = reg.namesfd < 0 ? reg.namesfd : reg.idsfd;
+                *reterr = xasprintf("cannot open the registry in `%s`: %s", q, strerror(-r));
+                goto fail;
+        }
+        reg.lockfd = openat(reg.dirfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (reg.lockfd < 0) {
+                r = -errno;
+                *reterr = xasprintf("cannot open the registry lock in `%s`: %s", q, strerror(errno));
+                goto fail;
+        }
+        reg.path = xstrdup(path);
+        *ret = reg;
+        return 0;
+fail:
+        registry_close(&reg);
+        return r;
+}
+
+void registry_close(struct registry *reg)
+{
+        closep(&reg->dirfd);
+        closep(&reg->namesfd);
+        closep(&reg->idsfd);
+        closep(&reg->lockfd);
+        free(reg->path);
+        *reg = (struct registry) { .dirfd = -EBADF, .namesfd = -EBADF, .idsfd = -EBADF, .lockfd = -EBADF };
+}
+
+int registry_lock(struct registry *reg, char **reterr)
+{
+        struct timespec start, now;
+
+        clock_gettime(CLOCK_MONOTONIC, &start);
+        for (;;) {
+                long elapsed_ms;
+
+                if (flock(reg->lockfd, LOCK_EX | LOCK_NB) == 0)
+                        return 0;
+                if (errno != EWOULDBLOCK && errno != EINTR) {
+                        int r = -errno;
+                        *reterr = xasprintf("cannot lock the registry: %s", strerror(errno));
+                        return r;
+                }
+                clock_gettime(CLOCK_MONOTONIC, &now);
+                elapsed_ms = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+                if (elapsed_ms >= OCILINK_LOCK_TIMEOUT_MS) {
+                        *reterr = xasprintf("the registry lock is busy: gave up after %d ms",
+                                            OCILINK_LOCK_TIMEOUT_MS);
+                        return -ETIMEDOUT;
+                }
+                (void) nanosleep(&(struct timespec) { .tv_nsec = 2 * 1000 * 1000 }, NULL);
+        }
+}
+
+void registry_unlock(struct registry *reg)
+{
+        (void) flock(reg->lockfd, LOCK_UN);
+}
+
+static struct json_value *str_array(const struct strv *s)
+{
+        struct json_value *a = json_new(JSON_ARRAY);
+        for (size_t i = 0; i < s->n; i++)
+                json_append(a, json_new_string(s->v[i]));
+        return a;
+}
+
+static struct json_value *addr_array(char (*v)[INET6_ADDRSTRLEN], size_t n)
+{
+        struct json_value *a = json_new(JSON_ARRAY);
+        for (size_t i = 0; i < n; i++)
+                json_append(a, json_new_string(v[i]));
+        return a;
+}
+
+static struct json_value *opt_string(const char *s)
+{
+        return s ? json_new_string(s) : json_new(JSON_NULL);
+}
+
+char *record_to_json(const struct record *rec, bool pretty)
+{
+        _cleanup_json_ struct json_value *o = json_new(JSON_OBJECT);
+        struct json_value *v4 = json_new(JSON_ARRAY);
+        char num[32];
+        char *out = NULL;
+        size_t len;
+
+        json_set(o, "name", json_new_string(rec->name));
+        json_set(o, "id", json_new_string(rec->id));
+        json_set(o, "pid", json_new_int(rec->pid));
+        snprintf(num, sizeof num, "%llu", rec->start_time);
+        json_set(o, "start_time", json_new_number(num));
+        json_set(o, "bundle", opt_string(rec->bundle));
+        json_set(o, "hostname", opt_string(rec->hostname));
+        for (size_t i = 0; i < rec->addrs.n4; i++)
+                json_append(v4, json_new_string(rec->addrs.v4[i]));
+        json_set(o, "ipv4", v4);
+        json_set(o, "ipv6", addr_array((char (*)[INET6_ADDRSTRLEN]) rec->addrs.v6, rec->addrs.n6));
+        json_set(o, "ip_fixed", json_new(rec->ip_fixed ? JSON_TRUE : JSON_FALSE));
+        json_set(o, "ports", str_array(&rec->ports));
+        json_set(o, "links", str_array(&rec->links));
+        json_set(o, "env", str_array(&rec->env));
+        json_set(o, "hosts_file", opt_string(rec->hosts_file));
+        json_set(o, "rootfs", opt_string(rec->rootfs));
+        if (json_write(o, pretty, &out, &len) < 0)
+                abort();
+        return out;
+}
+
+static char *get_opt_string(const struct json_value *o, const char *key)
+{
+        const char *s = json_get_str(o, key);
+        return s ? xstrdup(s) : NULL;
+}
+
+static int get_strv(const struct json_value *o, const char *key, struct strv *ret)
+{
+        const struct json_value *a = json_get(o, key);
+
+        if (!a)
+                return 0;
+        if (a->type != JSON_ARRAY)
+                return -EBADMSG;
+        for (size_t i = 0; i < a->n; i++) {
+                if (a->items[i]->type != JSON_STRING)
+                        return -EBADMSG;
+                strv_push(ret, xstrdup(a->items[i]->str));
+        }
+        return 0;
+}
+
+static int get_addrs(const struct json_value *o, const char *key, int family, struct addr_list *l)
+{
+        const struct json_value *a = json_get(o, key);
+
+        if (!a)
+                return 0;
+        if (a->type != JSON_ARRAY)
+                return -EBADMSG;
+        for (size_t i = 0; i < a->n; i++) {
+                char text[INET6_ADDRSTRLEN];
+                int f;
+                if (a->items[i]->type != JSON_STRING || addr_parse(a->items[i]->str, &f, text) < 0 || f != family)
+                        return -EBADMSG;
+                if (addr_list_add(l, f, text) < 0)
+                        return -EBADMSG;
+        }
+        return 0;
+}
+
+int record_from_json(const char *buf, size_t len, struct record *ret)
+{
+        _cleanup_json_ struct json_value *o = NULL;
+        char err[JSON_ERR_MAX];
+        struct record rec = { 0 };
+        const struct json_value *v;
+        long long n;
+        int r;
+
+        r = json_parse(buf, len, &o, err);
+        if (r < 0)
+                return -EBADMSG;
+        if (o->type != JSON_OBJECT)
+                return -EBADMSG;
+        rec.id = get_opt_string(o, "id");
+        rec.name = get_opt_string(o, "name");
+        if (!rec.id || !rec.name || !id_is_valid(rec.id) || !name_is_valid(rec.name, strlen(rec.name)))
+                goto bad;
+        v = json_get(o, "pid");
+        if (!v || v->type != JSON_NUMBER || json_number_to_ll(v, 0, 4194304, &n) < 0)
+                goto bad;
+        rec.pid = (pid_t) n;
+        v = json_get(o, "start_time");
+        if (!v || v->type != JSON_NUMBER || json_number_to_ll(v, 0, 0x7fffffffffffffffLL, &n) < 0)
+                goto bad;
+        rec.start_time = (unsigned long long) n;
+        rec.bundle = get_opt_string(o, "bundle");
+        rec.hostname = get_opt_string(o, "hostname");
+        rec.hosts_file = get_opt_string(o, "hosts_file");
+        rec.rootfs = get_opt_string(o, "rootfs");
+        v = json_get(o, "ip_fixed");
+        rec.ip_fixed = v && v->type == JSON_TRUE;
+        if (get_addrs(o, "ipv4", AF_INET, &rec.addrs) < 0 || get_addrs(o, "ipv6", AF_INET6, &rec.addrs) < 0 ||
+            get_strv(o, "ports", &rec.ports) < 0 || get_strv(o, "links", &rec.links) < 0 ||
+            get_strv(o, "env", &rec.env) < 0)
+                goto bad;
+        *ret = rec;
+        return 0;
+bad:
+        record_done(&rec);
+        return -EBADMSG;
+}
+
+static int read_record_at(int dirfd, const char *file, struct record *ret)
+{
+        _cleanup_free_ char *buf = NULL;
+        size_t len;
+        int r;
+
+        r = read_file_at(dirfd, file, RECORD_MAX_BYTES, &buf, &len);
+        if (r < 0)
+                return r == -EFBIG || r == -EBADFD || r == -ELOOP ? -EBADMSG : r;
+        return record_from_json(buf, len, ret);
+}
+
+int registry_get_name(struct registry *reg, const char *name, struct record *ret)
+{
+        _cleanup_free_ char *file = NULL;
+
+        if (!name_is_valid(name, strlen(name)))
+                return -EINVAL;
+        file = xasprintf("%s.json", name);
+        return read_record_at(reg->namesfd, file, ret);
+}
+
+static int read_id_name(struct registry *reg, const char *id, char **ret)
+{
+        _cleanup_free_ char *buf = NULL;
+        size_t len;
+        int r;
+
+        if (!id_is_valid(id))
+                return -EINVAL;
+        r = read_file_at(reg->idsfd, id, OCILINK_MAX_NAME + 1, &buf, &len);
+        if (r < 0)
+                return r;
+        if (!name_is_valid(buf, len))
+                return -EBADMSG;
+        *ret = TAKE_PTR(buf);
+        return 0;
+}
+
+int registry_get_id(struct registry *reg, const char *id, struct record *ret)
+{
+        _cleanup_free_ char *name = NULL;
+        struct record rec;
+        int r;
+
+        r = read_id_name(reg, id, &name);
+        if (r < 0)
+                return r;
+        r = registry_get_name(reg, name, &rec);
+        if (r < 0)
+                return r;
+        if (!STREQ(rec.id, id)) {
+                record_done(&rec);
+                return -ENOENT;
+        }
+        *ret = rec;
+        return 0;
+}
+
+int registry_put(struct registry *reg, const struct record *rec)
+{
+        _cleanup_free_ char *json = record_to_json(rec, false);
+        _cleanup_free_ char *file = xasprintf("%s.json", rec->name);
+        _cleanup_free_ char *old = NULL;
+        int r;
+
+        /* A container that registers again under another name gives up its old one. */
+        if (read_id_name(reg, rec->id, &old) == 0 && !STREQ(old, rec->name)) {
+                struct record prev;
+                if (registry_get_name(reg, old, &prev) == 0) {
+                        if (STREQ(prev.id, rec->id)) {
+                                _cleanup_free_ char *oldfile = xasprintf("%s.json", old);
+                                (void) unlinkat(reg->namesfd, oldfile, 0);
+                        }
+                        record_done(&prev);
+                }
+        }
+        r = write_file_atomic_at(reg->namesfd, file, json, strlen(json), 0600);
+        if (r < 0)
+                return r;
+        return write_file_atomic_at(reg->idsfd, rec->id, rec->name, strlen(rec->name), 0600);
+}
+
+int registry_remove_id(struct registry *reg, const char *id)
+{
+        _cleanup_free_ char *name = NULL;
+        struct record rec;
+        int r;
+
+        r = read_id_name(reg, id, &name);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0 && r != -EBADMSG)
+                return r;
+        if (r == 0 && registry_get_name(reg, name, &rec) == 0) {
+                if (STREQ(rec.id, id)) {
+                        _cleanup_free_ char *file = xasprintf("%s.json", name);
+                        if (unlinkat(reg->namesfd, file, 0) < 0 && errno != ENOENT) {
+                                record_done(&rec);
+                                return -errno;
+                        }
+                }
+                record_done(&rec);
+        }
+        if (unlinkat(reg->idsfd, id, 0) < 0 && errno != ENOENT)
+                return -errno;
+        (void) fsync(reg->namesfd);
+        (void) fsync(reg->idsfd);
+        return 0;
+}
+
+static int cmp_record(const void *a, const void *b)
+{
+        return strcmp(((const struct record *) a)->name, ((const struct record *) b)->name);
+}
+
+int registry_list(struct registry *reg, struct record **ret, size_t *ret_n, struct strv *ret_bad)
+{
+        _cleanup_close_ int fd = -EBADF;
+        DIR *d;
+        struct dirent *de;
+        struct record *v = NULL;
+        size_t n = 0, cap = 0;
+
+        fd = openat(reg->namesfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        d = fdopendir(fd);
+        if (!d)
+                return -errno;
+        TAKE_FD(fd);
+        while ((de = readdir(d))) {
+                size_t l = strlen(de->d_name);
+                struct record rec;
+
+                if (de->d_name[0] == '.' || l < 6 || !STREQ(de->d_name + l - 5, ".json"))
+                        continue;
+                if (read_record_at(reg->namesfd, de->d_name, &rec) < 0) {
+                        if (ret_bad)
+                                strv_push(ret_bad, xstrdup(de->d_name));
+                        continue;
+                }
+                if (n == cap) {
+                        cap = cap ? cap * 2 : 16;
+                        v = xrealloc(v, cap * sizeof(struct record));
+                }
+                v[n++] = rec;
+        }
+        closedir(d);
+        if (n > 1)
+                qsort(v, n, sizeof(struct record), cmp_record);
+        *ret = v;
+        *ret_n = n;
+        return 0;
+}
+
+bool record_is_running(const struct record *rec)
+{
+        return rec->pid > 0 && proc_is_alive(rec->pid, rec->start_time);
+}
+
+void record_done(struct record *rec)
+{
+        free(rec->id);
+        free(rec->name);
+        free(rec->bundle);
+        free(rec->hostname);
+        free(rec->hosts_file);
+        free(rec->rootfs);
+        strv_done(&rec->ports);
+        strv_done(&rec->env);
+        strv_done(&rec->links);
+        *rec = (struct record) { 0 };
+}
+
+void records_free(struct record *v, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                record_done(&v[i]);
+        free(v);
+}

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "links/addrs.h"
+#include "links/strv.h"
+
+/* ocilink's record of the containers it has seen start, in its state directory:
+ *     <dir>/lock                 flock(2) target; the only file that outlives containers
+ *     <dir>/names/<name>.json    one record per container name (names are unique among running ones)
+ *     <dir>/ids/<id>             the name registered for a container id (poststop gets only the id)
+ * Writers take the lock (bounded wait) for every multi-step update; files are replaced by
+ * temp file + fsync + rename, so a reader or a crash sees the old or the new record, never a mix. */
+
+struct record {
+        char *id;
+        char *name;
+        pid_t pid;                     /* host pid of the container's process, 0 while unknown */
+        unsigned long long start_time; /* /proc/<pid>/stat field 22 at registration */
+        char *bundle;
+        char *hostname;
+        struct addr_list addrs;
+        bool ip_fixed;      /* addresses come from io.ocilink.ip: never rediscovered */
+        struct strv ports;  /* "80/tcp" */
+        struct strv env;    /* what recipients receive as ALIAS_ENV_*: KEY=VALUE */
+        struct strv links;  /* "name:alias" */
+        char *hosts_file;   /* the recipient's engine hosts file (mount source), or NULL */
+        char *rootfs;       /* the recipient's rootfs (absolute), used when hosts_file is NULL */
+};
+
+struct registry {
+        int dirfd;
+        int namesfd;
+        int idsfd;
+        int lockfd;
+        char *path;
+};
+
+/* Opens (creating, mode 0700) the state directory. Refuses a directory not owned by us or writable
+ * by others: someone else could plant records. */
+int registry_open(const char *path, struct registry *ret, char **reterr);
+void registry_close(struct registry *reg);
+/* Takes the exclusive lock, waiting at most OCILINK_LOCK_TIMEOUT_MS. */
+int registry_lock(struct registry *reg, char **reterr);
+void registry_unlock(struct registry *reg);
+
+/* -ENOENT when absent, -EBADMSG when the file is corrupt. */
+int registry_get_name(struct registry *reg, const char *name, struct record *ret);
+int registry_get_id(struct registry *reg, const char *id, struct record *ret);
+/* Writes rec (replacing the record of its name) and its id entry. */
+int registry_put(struct registry *reg, const struct record *rec);
+/* Removes the record of id and its id entry; the name's record only if it still belongs to id. */
+int registry_remove_id(struct registry *reg, const char *id);
+/* Every readable record, sorted by name; corrupt files are reported through *ret_bad (names). */
+int registry_list(struct registry *reg, struct record **ret, size_t *ret_n, struct strv *ret_bad);
+
+bool record_is_running(const struct record *rec);
+void record_done(struct record *rec);
+void records_free(struct record *v, size_t n);
+/* JSON text of a record, and back. */
+char *record_to_json(const struct record *rec, bool pretty);
+int record_from_json(const char *buf, size_t len, struct record *ret);

@@ -1,0 +1,11 @@
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Container names and link aliases: [A-Za-z0-9][A-Za-z0-9_.-]*, 1..OCILINK_MAX_NAME bytes.
+ * The rule keeps them safe as hosts-file names, variable prefixes, marker lines and file names. */
+bool name_is_valid(const char *s, size_t len);
+/* An OCI container id we can use as a registry file name: 1..OCILINK_MAX_ID printable ASCII bytes,
+ * no '/', no space, not "." or "..". */
+bool id_is_valid(const char *s);
