@@ -373,7 +373,7 @@ expect_hosts_block() {
 		{ cat -A "$f" >&2; fail "hosts file $f: expected one ocilink block for $name, found $nb begin / $ne end markers"; }
 	[ "$(grep -nxF "# ocilink begin $name" "$f" | cut -d: -f1)" -lt "$(grep -nxF "# ocilink end $name" "$f" | cut -d: -f1)" ] ||
 		fail "hosts file $f: end marker before begin marker"
-	expect_eq "ocilink block in $(basename "$(dirname "$(dirname "$f")")")/etc/hosts" "$exp" "$(hosts_block "$f" "$name")"
+	expect_eq "ocilink block for $name in ${f#"$T"/}" "$exp" "$(hosts_block "$f" "$name")"
 	hosts_outside "$f" "$name" >"$f.outside.$$"
 	cmp -s "$orig" "$f.outside.$$" || {
 		diff "$orig" "$f.outside.$$" | cat -A >&2
@@ -381,7 +381,7 @@ expect_hosts_block() {
 		fail "hosts file $f: bytes outside the ocilink block changed"
 	}
 	rm -f "$f.outside.$$"
-	ok "hosts file $f: every byte outside the block is unchanged"
+	ok "${f#"$T"/}: every byte outside the block is unchanged"
 }
 
 # ---------------------------------------------------------------------------------------------
