@@ -122,8 +122,9 @@ int rootfs_open_hosts(const char *rootfs, int *ret_fd, char **reterr)
 {
         _cleanup_close_ int rootfd = -EBADF, pathfd = -EBADF;
         struct stat st, hostroot;
-        _cleanup_free_ char *what = xasprintf("%s/etc/hosts", rootfs);
         _cleanup_free_ char *q = escape_str(rootfs);
+        _cleanup_free_ char *what = xasprintf("%s/etc/hosts", q);
+        _cleanup_free_ char *raw = xasprintf("%s/etc/hosts", rootfs);
 
         if (rootfs[0] != '/')
                 return fail(reterr, -EINVAL, xasprintf("rootfs `%s` is not an absolute path", q));
@@ -163,7 +164,7 @@ int rootfs_open_hosts(const char *rootfs, int *ret_fd, char **reterr)
                 return fail(reterr, pathfd, xasprintf("refusing %s: a symlink or non-directory on the way", what));
         if (pathfd < 0)
                 return fail(reterr, pathfd, xasprintf("cannot open %s: %s", what, strerror(-pathfd)));
-        return check_and_reopen(pathfd, what, ret_fd, reterr);
+        return check_and_reopen(pathfd, raw, ret_fd, reterr);
 }
 
 int engine_open_hosts(const char *path, int *ret_fd, char **reterr)

@@ -49,7 +49,7 @@ expect_followed() {
 	local old=$1 new=$2 f=$3
 	[ "$(grep -cE $'\tdatabase( |$)' "$f")" = 1 ] || { cat -A "$f" >&2; fail "not exactly one line for the alias database"; }
 	expect_eq "the database line" "$(line "$new")" "$(grep -E $'\tdatabase( |$)' "$f")"
-	sed "s|^$(line "$old")\$|$(line "$new")|" "$T/hosts.1" >"$T/hosts.expected"
+	sed "s|^$(line $IP1)\$|$(line "$new")|" "$T/hosts.1" >"$T/hosts.expected"
 	expect_same_file "every other line of app's /etc/hosts unchanged" "$T/hosts.expected" "$f"
 	matches "$(cat "$f")" "${old//./\\.}([^0-9]|\$)" && fail "the old address $old is still in app's /etc/hosts"
 	rt exec app ping -c 1 -W 3 database >"$T/logs/ping.out" 2>&1 || fail "app cannot ping database: $(cat "$T/logs/ping.out")"

@@ -43,9 +43,10 @@ recipient() {
 	expect_same_file "$name: /etc/hosts seen inside = rootfs etc/hosts" "$T/hosts-$name.seen" "$d/rootfs/etc/hosts"
 }
 
-# vars_of NAME ERE: the variables matching ERE in config.json (in order), then inside (sorted)
+# cfg_vars NAME ERE: the variables of $T/b/NAME/config.json matching ERE, in order
+# env_vars ERE: those of the last recipient's environment (as printed inside it), sorted
 cfg_vars() { config_env "$T/b/$1" | grep -E -- "$2"; }
-env_vars() { report_env | grep -E -- "$2" | sort; }
+env_vars() { report_env | grep -E -- "$1" | sort; }
 
 new_source db 10.231.0.11 "" 5432
 new_source worker 10.231.0.12 "" "" QUEUE=jobs

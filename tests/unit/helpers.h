@@ -23,9 +23,9 @@ static inline void assert_strv_eq(const struct strv *got, const char *const *wan
                 n++;
         if (got->n != n) {
                 for (size_t i = 0; i < got->n; i++)
-                        print_message("got[%zu]  %s\n", i, got->v[i]);
+                        print_message("# got[%zu]  %s\n", i, got->v[i]);
                 for (size_t i = 0; i < n; i++)
-                        print_message("want[%zu] %s\n", i, want[i]);
+                        print_message("# want[%zu] %s\n", i, want[i]);
         }
         assert_int_equal(got->n, n);
         for (size_t i = 0; i < n; i++)

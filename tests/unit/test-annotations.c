@@ -57,7 +57,7 @@ static void expect_link_error(const char *value, const char *self, const char *n
         assert_int_equal(ann_parse_links(value, self, &l, &err), -EINVAL);
         assert_non_null(err);
         if (!strstr(err, needle))
-                print_message("message: %s\n", err);
+                print_message("# message: %s\n", err);
         assert_non_null(strstr(err, needle));
         free(err);
 }

@@ -725,7 +725,7 @@ static double timed_parse(const struct buf *b, int *ret_r, struct json_value **r
  * array of the same strings): a quadratic duplicate check would be thousands of times slower. */
 static void assert_fast(double elapsed, double baseline)
 {
-        print_message("parsed in %.3f s (same-sized array: %.3f s)\n", elapsed, baseline);
+        print_message("# parsed in %.3f s (same-sized array: %.3f s)\n", elapsed, baseline);
         assert_true(elapsed < 1.0 || elapsed < 4.0 * baseline + 0.1);
 }
 
