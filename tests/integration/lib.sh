@@ -49,11 +49,12 @@ ok()   { printf 'ok - %s\n' "$*"; }
 fail() {
 	printf 'FAIL: %s (%s): %s\n' "$OCL_TEST" "${RUNTIME:-?}" "$*" >&2
 	if [ -n "$T" ] && [ -d "$T/logs" ]; then
+		# the logs written last are the ones that explain the failure
 		local f
-		for f in "$T"/logs/*; do
-			[ -s "$f" ] || continue
-			printf -- '--- %s (last 20 lines)\n' "${f#"$T"/}" >&2
-			tail -n 20 "$f" | cat -A | cut -c1-300 >&2
+		for f in $(ls -t "$T/logs" | head -n 6); do
+			[ -s "$T/logs/$f" ] || continue
+			printf -- '--- logs/%s (last 20 lines)\n' "$f" >&2
+			tail -n 20 "$T/logs/$f" | cat -A | cut -c1-300 >&2
 		done
 	fi
 	exit 1
@@ -437,8 +438,8 @@ ocl_cleanup() {
 		for id in $(RT_TIMEOUT=30 rt list -q 2>/dev/null); do
 			RT_TIMEOUT=30 rt delete -f "$id" >>"$T/logs/cleanup.log" 2>&1
 		done
-		ids=$(RT_TIMEOUT=30 rt list -q 2>/dev/null)
-		[ -z "$ids" ] || left="$left containers:$(echo $ids)"
+		id=$(RT_TIMEOUT=30 rt list -q 2>/dev/null)
+		[ -z "$id" ] || left="$left containers:$(echo $id)"
 	fi
 	for pid in "${OCL_PIDS[@]}"; do
 		kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null

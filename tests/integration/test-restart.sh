@@ -39,6 +39,11 @@ ocl_prepare "$app" 2>"$T/logs/prepare-app.err" || fail "prepare of app failed: $
 start_detached app "$app" || fail "app did not start: $(cat "$T/logs/app.log")"
 expect_running app
 
+rec=$(registry_record app) || exit 1
+jq -e '.status == "running" and .links == ["db:database"] and .ipv4 == ["10.231.0.12"]' <<<"$rec" >/dev/null ||
+	fail "registry record of app is not as expected: $rec"
+ok "registry: app links $(jq -c .links <<<"$rec")"
+
 line() { printf '%s\tdatabase db-host db' "$1"; }
 rt exec app cat /etc/hosts >"$T/hosts.1" 2>"$T/logs/exec.err" || fail "exec app cat /etc/hosts failed: $(cat "$T/logs/exec.err")"
 expect_hosts_block "$T/hosts.1" app "$T/hosts.orig" "$(line $IP1)"
