@@ -12,6 +12,7 @@
 #include "hook/container.h"
 #include "hook/fileio.h"
 #include "hook/log.h"
+#include "hook/podman.h"
 #include "hook/registry.h"
 #include "hook/resolve.h"
 #include "links/envmerge.h"
@@ -40,51 +41,46 @@ static void rewrite_done(struct rewrite *w)
         strv_done(&w->kept);
 }
 
-/* Computes the new env of cfg and applies it to the tree. */
-static int rewrite_config(const struct hook_ctx *ctx, struct json_value *cfg, struct rewrite *w)
+/* Computes the new env of cfg and applies it to the tree; on failure *reterr says why. */
+static int rewrite_config(const struct hook_ctx *ctx, struct json_value *cfg, struct rewrite *w, char **reterr)
 {
         struct container_ann a;
         struct strv env = { 0 };
-        _cleanup_free_ char *err = NULL;
         int r;
 
-        r = config_check(cfg, &err);
+        r = config_check(cfg, reterr);
         if (r < 0)
-                return log_error(r, "%s", err);
-        r = container_ann_parse(config_annotations(cfg), &a, &err);
+                return r;
+        r = container_ann_parse(config_annotations(cfg), &a, reterr);
         if (r < 0)
-                return log_error(r, "%s", err);
+                return r;
         w->any = a.any;
         if (!a.any)
                 goto out;
-        if (a.name) {
+        if (a.name)
                 w->name = xstrdup(a.name);
-                log_set_container(a.name);
-        }
+        else if (podman_made(config_annotations(cfg)))
+                (void) podman_name_from_config(cfg, &w->name);
+        if (w->name)
+                log_set_container(w->name);
         if (a.has_links) {
                 struct registry reg;
 
                 if (!w->name) {
-                        r = log_error(-EINVAL, "the container has links but no name: set the %s annotation",
-                                      ANN_NAME);
+                        *reterr = xasprintf("the container has links but no name: set the %s annotation", ANN_NAME);
+                        r = -EINVAL;
                         goto out;
                 }
-                r = container_check_self(&a, w->name, &err);
-                if (r < 0) {
-                        log_error(r, "%s", err);
+                r = container_check_self(&a, w->name, reterr);
+                if (r < 0)
                         goto out;
-                }
-                r = registry_open(ctx->state_dir, &reg, &err);
-                if (r < 0) {
-                        log_error(r, "%s", err);
+                r = registry_open(ctx->state_dir, &reg, reterr);
+                if (r < 0)
                         goto out;
-                }
-                r = plan_links(&reg, w->name, a.flavor, &a.links, &w->plan, &err);
+                r = plan_links(&reg, w->name, a.flavor, &a.links, &w->plan, reterr);
                 registry_close(&reg);
-                if (r < 0) {
-                        log_error(r, "%s", err);
+                if (r < 0)
                         goto out;
-                }
         }
         config_env(cfg, &env);
         envmerge(env.v, env.n, &a.injected, &w->plan.vars, &w->env, &w->injected);
@@ -118,9 +114,49 @@ static int parse_config(const char *buf, size_t len, const char *what, struct js
         return 0;
 }
 
-int cmd_precreate(const struct hook_ctx *ctx)
+/* Podman 4.3 throws precreate's stderr away and crun hides a hook's stderr, so with
+ * --fail-in-runtime a failed precreate still prints a config: one whose process is an executable
+ * name that cannot exist, carrying the reason. The runtime then refuses to start it and its error,
+ * which podman shows, quotes the name: "executable file `ocilink-hook: web: link ...` not found".
+ * io.ocilink.error tells our createRuntime to stand aside. */
+static void make_unstartable(struct json_value *cfg, const char *container, const char *msg)
 {
-        _cleanup_free_ char *in = NULL, *out = NULL;
+        _cleanup_free_ char *q = escape_str(msg);
+        _cleanup_free_ char *name = xasprintf("ocilink-hook: %s: %s", container, q);
+        struct json_value *process = json_get_or_add_object(cfg, "process");
+        struct json_value *args = json_new(JSON_ARRAY);
+        struct strv env = { 0 }, out = { 0 };
+        struct buf b = { 0 };
+
+        /* a '/' would make the runtime treat the name as a path and drop it from its message */
+        buf_append(&b, "", 0);
+        for (const char *p = name; *p; p++) {
+                if (*p == '/')
+                        buf_puts(&b, "\u2215"); /* DIVISION SLASH looks like one and is no separator */
+                else
+                        buf_append(&b, p, 1);
+        }
+        json_append(args, json_new_string(b.data));
+        if (process)
+                json_set(process, "args", args);
+        else
+                json_free(args);
+        /* PATH=/dev/null: no directory to find such a name in, whatever the image ships */
+        config_env(cfg, &env);
+        strv_push(&out, xstrdup("PATH=/dev/null"));
+        for (size_t i = 0; i < env.n; i++)
+                if (strncmp(env.v[i], "PATH=", 5) != 0)
+                        strv_push(&out, xstrdup(env.v[i]));
+        config_set_env(cfg, &out);
+        config_set_annotation(cfg, ANN_ERROR, msg);
+        strv_done(&env);
+        strv_done(&out);
+        buf_done(&b);
+}
+
+int cmd_precreate(const struct hook_ctx *ctx, bool fail_in_runtime)
+{
+        _cleanup_free_ char *in = NULL, *out = NULL, *err = NULL;
         _cleanup_json_ struct json_value *cfg = NULL;
         struct rewrite w = { 0 };
         size_t len, out_len;
@@ -133,10 +169,15 @@ int cmd_precreate(const struct hook_ctx *ctx)
                 return log_error(1, "cannot read the config on stdin: %s", strerror(-r));
         if (parse_config(in, len, "config on stdin", &cfg) < 0)
                 return 1;
-        r = rewrite_config(ctx, cfg, &w);
+        r = rewrite_config(ctx, cfg, &w, &err);
         if (r < 0) {
-                rewrite_done(&w);
-                return 1;
+                log_error(r, "%s", err);
+                if (!fail_in_runtime || cfg->type != JSON_OBJECT) {
+                        rewrite_done(&w);
+                        return 1;
+                }
+                make_unstartable(cfg, w.name ? w.name : "container", err);
+                w.changed = true;
         }
         /* A container without links leaves exactly as it came. */
         if (!w.changed) {
@@ -198,10 +239,10 @@ int cmd_prepare(const struct hook_ctx *ctx, const char *dir, bool install_hooks)
                 return 1;
         if (load_bundle_config(dirfd, dir, &in, &len, &cfg) < 0)
                 return 1;
-        r = rewrite_config(ctx, cfg, &w);
+        r = rewrite_config(ctx, cfg, &w, &err);
         rewrite_done(&w);
         if (r < 0)
-                return 1;
+                return log_error(1, "%s", err);
         if (install_hooks && config_install_hooks(cfg, ctx->exe, ctx->state_dir, &err) < 0)
                 return log_error(1, "%s", err);
         if (json_write(cfg, true, &out, &out_len) < 0)
@@ -219,7 +260,7 @@ int cmd_prepare(const struct hook_ctx *ctx, const char *dir, bool install_hooks)
 int cmd_explain(const struct hook_ctx *ctx, const char *dir)
 {
         _cleanup_close_ int dirfd = -EBADF;
-        _cleanup_free_ char *in = NULL;
+        _cleanup_free_ char *in = NULL, *err = NULL;
         _cleanup_json_ struct json_value *cfg = NULL;
         struct rewrite w = { 0 };
         size_t len;
@@ -229,10 +270,11 @@ int cmd_explain(const struct hook_ctx *ctx, const char *dir)
                 return 1;
         if (load_bundle_config(dirfd, dir, &in, &len, &cfg) < 0)
                 return 1;
-        r = rewrite_config(ctx, cfg, &w);
+        r = rewrite_config(ctx, cfg, &w, &err);
         if (r < 0) {
+                printf("a start would fail: %s\n", err);
                 rewrite_done(&w);
-                return 1;
+                return log_error(1, "%s", err);
         }
         if (!w.any || w.plan.origin.n == 0) {
                 printf("%s: no links\n", w.name ? w.name : dir);

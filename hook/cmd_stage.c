@@ -12,6 +12,7 @@
 #include "hook/fileio.h"
 #include "hook/log.h"
 #include "hook/netaddr.h"
+#include "hook/podman.h"
 #include "hook/procinfo.h"
 #include "hook/registry.h"
 #include "hook/resolve.h"
@@ -190,10 +191,13 @@ static int write_links_block(const struct record *rec, const struct link_plan *p
         return 0;
 }
 
-static const char *engine_name(const struct oci_state *st)
+/* The engine's own name for the container, where we can find one (podman: its --name). */
+static char *engine_name(const struct oci_state *st, const struct json_value *annotations)
 {
-        /* Engines that name containers without io.ocilink.name: podman support finds its name here. */
-        (void) st;
+        char *name = NULL;
+
+        if (podman_made(annotations) && podman_name_from_bundle(st->bundle, st->id, &name) == 0)
+                return name;
         return NULL;
 }
 
@@ -205,7 +209,7 @@ static int stage_register(const struct hook_ctx *ctx, enum stage stage)
         struct registry reg = { .dirfd = -EBADF, .namesfd = -EBADF, .idsfd = -EBADF, .lockfd = -EBADF };
         struct record rec = { 0 }, other = { 0 };
         struct link_plan plan = { 0 };
-        _cleanup_free_ char *err = NULL, *old = NULL;
+        _cleanup_free_ char *err = NULL, *old = NULL, *ename = NULL;
         _cleanup_close_ int hostsfd = -EBADF;
         const struct json_value *annotations;
         const char *name;
@@ -221,7 +225,16 @@ static int stage_register(const struct hook_ctx *ctx, enum stage stage)
                 log_error(-EINVAL, "%s", err);
                 goto out;
         }
-        name = a.name ? a.name : engine_name(&st) ? engine_name(&st) : st.id;
+        if (annotation_get(annotations, ANN_ERROR)) {
+                /* precreate --fail-in-runtime already made this container unstartable, with the
+                 * reason in its process name: the runtime's error shows it. */
+                log_debug("precreate reported a failure; not registering");
+                r = 0;
+                goto out;
+        }
+        if (!a.name)
+                ename = engine_name(&st, annotations);
+        name = a.name ? a.name : ename ? ename : st.id;
         if (!name_is_valid(name, strlen(name))) {
                 _cleanup_free_ char *q = escape_str(st.id);
                 log_error(-EINVAL, "container id `%s` cannot serve as a name: set the %s annotation", q, ANN_NAME);

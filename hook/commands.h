@@ -15,7 +15,7 @@ enum stage {
         STAGE_POSTSTOP,
 };
 
-int cmd_precreate(const struct hook_ctx *ctx);
+int cmd_precreate(const struct hook_ctx *ctx, bool fail_in_runtime);
 int cmd_prepare(const struct hook_ctx *ctx, const char *dir, bool install_hooks);
 int cmd_explain(const struct hook_ctx *ctx, const char *dir);
 int cmd_stage(const struct hook_ctx *ctx, enum stage stage);

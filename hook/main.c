@@ -24,8 +24,11 @@ static const char usage_text[] =
         "Docker's container links (--link source:alias) for runc, crun and podman, as an OCI hook.\n"
         "\n"
         "Commands:\n"
-        "  precreate             config.json on stdin -> the same config with link variables on stdout\n"
-        "                        (podman's precreate hook stage)\n"
+        "  precreate [--fail-in-runtime]\n"
+        "                        config.json on stdin -> the same config with link variables on stdout\n"
+        "                        (podman's precreate hook stage); --fail-in-runtime: when a link fails,\n"
+        "                        exit 0 with a config the runtime refuses to start, naming the reason\n"
+        "                        (podman shows the runtime's error, not the hook's)\n"
         "  prepare [-b DIR] [--install-hooks]\n"
         "                        add the link variables to DIR/config.json (default: .); with\n"
         "                        --install-hooks also add ocilink's hook entries (idempotent)\n"
@@ -155,12 +158,17 @@ int main(int argc, char **argv)
                 return 0;
         }
 
+        if (STREQ(cmd, "precreate") && i < argc && STREQ(argv[i], "--fail-in-runtime")) {
+                if (i + 1 < argc)
+                        return usage_error("unexpected argument '%s'", argv[i + 1]);
+                return cmd_precreate(&ctx, true);
+        }
         if (STREQ(cmd, "precreate") || STREQ(cmd, "createRuntime") || STREQ(cmd, "prestart") ||
             STREQ(cmd, "createContainer") || STREQ(cmd, "poststart") || STREQ(cmd, "poststop")) {
                 if (i < argc)
                         return usage_error("unexpected argument '%s'", argv[i]);
                 if (STREQ(cmd, "precreate"))
-                        return cmd_precreate(&ctx);
+                        return cmd_precreate(&ctx, false);
                 if (STREQ(cmd, "createRuntime"))
                         return cmd_stage(&ctx, STAGE_CREATE_RUNTIME);
                 if (STREQ(cmd, "prestart"))

@@ -18,6 +18,8 @@
 /* Written by ocilink itself into a config it rewrites: the keys it injected, one per line,
  * so a rerun replaces exactly those and a source's injected variables are never re-exported. */
 #define ANN_INJECTED "io.ocilink.injected-env"
+/* Set by precreate --fail-in-runtime on a config whose links failed: createRuntime stands aside. */
+#define ANN_ERROR "io.ocilink.error"
 #define ANN_PREFIX "io.ocilink."
 
 struct link {
