@@ -15,7 +15,8 @@ static char *log_container;
 void log_open(bool debug)
 {
         log_debug_on = debug;
-        openlog("ocilink-hook", LOG_PID, LOG_DAEMON);
+        /* LOG_NDELAY: connect now, before the sandbox forbids new sockets */
+        openlog("ocilink-hook", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
 void log_set_container(const char *name_or_id)

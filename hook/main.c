@@ -16,6 +16,7 @@
 #include "hook/commands.h"
 #include "hook/ctx.h"
 #include "hook/log.h"
+#include "hook/sandbox.h"
 #include "links/macro.h"
 
 static const char usage_text[] =
@@ -44,6 +45,8 @@ static const char usage_text[] =
         "Options:\n"
         "  --state-dir DIR       the registry (default $OCILINK_STATE_DIR, else /run/ocilink)\n"
         "  --debug               more messages on stderr and syslog\n"
+        "  --no-sandbox          do not enter the seccomp sandbox (for debugging, e.g. under strace\n"
+        "                        or valgrind)\n"
         "  --version, --help\n"
         "\n"
         "Annotations: io.ocilink.name, io.ocilink.links (\"example:ex; db\"), io.ocilink.expose\n"
@@ -118,6 +121,7 @@ int main(int argc, char **argv)
         _cleanup_free_ char *exe = NULL;
         struct cmd_opts o = { .dir = "." };
         const char *cmd;
+        bool no_sandbox = false;
         int i, r;
 
         harden();
@@ -132,6 +136,8 @@ int main(int argc, char **argv)
                         ctx.state_dir = a + 12;
                 else if (STREQ(a, "--debug"))
                         ctx.debug = true;
+                else if (STREQ(a, "--no-sandbox"))
+                        no_sandbox = true;
                 else if (STREQ(a, "--version")) {
                         printf("ocilink-hook %s\n", OCILINK_VERSION);
                         return 0;
@@ -152,6 +158,12 @@ int main(int argc, char **argv)
         exe = self_exe();
         ctx.exe = exe;
         log_open(ctx.debug);
+        if (!no_sandbox) {
+                _cleanup_free_ char *err = NULL;
+                if (sandbox_enter(&err) < 0)
+                        return log_error(1, "%s", err);
+                log_debug("entered the seccomp sandbox");
+        }
         cmd = argv[i++];
         if (i < argc && (STREQ(argv[i], "--help") || STREQ(argv[i], "-h"))) {
                 fputs(usage_text, stdout);
