@@ -125,6 +125,14 @@ static int make_record(const struct oci_state *st, const struct json_value *cfg,
         rec.name = xstrdup(name);
         rec.bundle = xstrdup(st->bundle);
         rec.hostname = hostname && *hostname ? xstrdup(hostname) : xstrndup(st->id, 12);
+        if (!hostname_is_valid(rec.hostname)) {
+                /* It goes into recipients' hosts files: a space, '#' or newline there would add
+                 * names or whole lines. Leave it out rather than refuse the source's start. */
+                _cleanup_free_ char *q = escape_str(rec.hostname);
+                log_warn("hostname `%s` is not usable in a hosts file, leaving it out of link lines", q);
+                free(rec.hostname);
+                rec.hostname = NULL;
+        }
         /* createContainer runs inside the container's pid namespace, where the state's pid (runc: 1,
          * crun: 0) names no host process: the record stays "not running" until poststart gives the
          * host pid. */

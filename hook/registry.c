@@ -249,6 +249,8 @@ int record_from_json(const char *buf, size_t len, struct record *ret)
         rec.start_time = (unsigned long long) n;
         rec.bundle = get_opt_string(o, "bundle");
         rec.hostname = get_opt_string(o, "hostname");
+        if (rec.hostname && !hostname_is_valid(rec.hostname))
+                goto bad;
         rec.hosts_file = get_opt_string(o, "hosts_file");
         rec.rootfs = get_opt_string(o, "rootfs");
         v = json_get(o, "ip_fixed");

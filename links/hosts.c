@@ -15,7 +15,9 @@ void hosts_link_lines(const char *alias, const char *hostname, const char *name,
         for (size_t i = 0; i < 2; i++) {
                 if (!addrs[i] || !*addrs[i])
                         continue;
-                buf_printf(out, "%s\t%s %s", addrs[i], alias, hostname);
+                buf_printf(out, "%s\t%s", addrs[i], alias);
+                if (hostname && *hostname)
+                        buf_printf(out, " %s", hostname);
                 if (name && !STREQ(name, alias))
                         buf_printf(out, " %s", name);
                 buf_puts(out, "\n");

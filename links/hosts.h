@@ -16,7 +16,7 @@
  * Every byte outside the owner's block is kept. */
 
 /* Appends the lines of one link: the IPv4 line, then the IPv6 line when ipv6 is set. The source
- * name is left out when it equals the alias. */
+ * name is left out when it equals the alias; hostname may be NULL (then left out too). */
 void hosts_link_lines(const char *alias, const char *hostname, const char *name, const char *ipv4,
                       const char *ipv6, struct buf *out);
 /* Replaces owner's block in content by lines (appending a block where there is none; removing it

@@ -35,3 +35,18 @@ bool id_is_valid(const char *s)
         }
         return true;
 }
+
+bool hostname_is_valid(const char *s)
+{
+        size_t len;
+
+        if (!s)
+                return false;
+        len = strlen(s);
+        if (len == 0 || len > 253 || !is_alnum(s[0]))
+                return false;
+        for (size_t i = 1; i < len; i++)
+                if (!is_alnum(s[i]) && s[i] != '_' && s[i] != '.' && s[i] != '-')
+                        return false;
+        return true;
+}

@@ -164,6 +164,42 @@ expect_ocilink_block() {
 	expect_eq "ocilink block for $name in ${f#"$T"/}" "$exp" "$(hosts_block "$f" "$name")"
 }
 
+# pm_recipient NAME LINKS PING_TARGET [OPTIONS...]: a recipient run in the foreground
+# (`podman run --rm --name NAME --annotation io.ocilink.links=LINKS OPTIONS`) on the test network
+# that prints its /etc/hosts, a marker, the environment its process received (/proc/1/environ),
+# another marker, then pings PING_TARGET twice (nothing if it is empty). Sets what pm_run sets,
+# and PM_HOSTS, PM_ENV, PM_PING: the three parts of its output.
+pm_recipient() {
+	local name=$1 links=$2 target=$3
+	shift 3
+	pm_run "$name" --rm --network "$PM_NET" --cap-add NET_RAW --name "$name" \
+		--annotation io.ocilink.links="$links" "$@" "$PM_IMAGE" sh -c \
+		'cat /etc/hosts; echo @@ocilink-test-env@@; tr "\0" "\n" </proc/1/environ; echo @@ping@@; [ -z "$1" ] || ping -c 2 -W 3 "$1"' \
+		sh "$target"
+	PM_HOSTS=$(printf '%s\n' "$PM_OUT" | sed -n '/^@@ocilink-test-env@@$/q;p')
+	PM_ENV=$(printf '%s\n' "$PM_OUT" | sed -n '/^@@ocilink-test-env@@$/,/^@@ping@@$/p' | sed '1d;$d')
+	PM_PING=$(printf '%s\n' "$PM_OUT" | sed -n '/^@@ping@@$/,$p' | sed 1d)
+}
+
+# expect_pm_ok WHAT: the last pm_run succeeded
+expect_pm_ok() {
+	[ "$PM_RC" = 0 ] || fail "$1: podman run failed (rc $PM_RC): $PM_ALL"
+	ok "$1: podman run succeeded"
+}
+
+# expect_ping TARGET IP: PM_PING shows TARGET resolved to IP and no packet lost
+expect_ping() {
+	matches "$PM_PING" "^PING $1 \\(${2//./\\.}\\)" || fail "ping $1 did not go to $2: $PM_PING"
+	matches "$PM_PING" ' 0% packet loss' || fail "ping $1 lost packets: $PM_PING"
+	ok "ping -c 2 $1: $(grep 'packet loss' <<<"$PM_PING")"
+}
+
+# pm_container_env NAME: the environment a running container's process received
+pm_container_env() {
+	pm exec "$1" sh -c 'tr "\0" "\n" </proc/1/environ' </dev/null 2>"$T/logs/exec-$1.err" ||
+		fail "podman exec $1 (environ) failed: $(cat "$T/logs/exec-$1.err")"
+}
+
 # ---------------------------------------------------------------------------------------------
 # setup
 

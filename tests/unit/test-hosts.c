@@ -33,6 +33,9 @@ static void link_lines(void **state)
         s = lines("x", "db", "db", "172.17.0.2", NULL);
         assert_string_equal(s, "172.17.0.2\tx db db\n");
         free(s);
+        s = lines("x", NULL, "db", "172.17.0.2", NULL); /* an unusable hostname is left out */
+        assert_string_equal(s, "172.17.0.2\tx db\n");
+        free(s);
         s = lines("myapp_db_1", "9f8e7d6c5b4a", "myapp_db_1", "172.17.0.2", NULL); /* E15 */
         assert_string_equal(s, "172.17.0.2\tmyapp_db_1 9f8e7d6c5b4a\n");
         free(s);

@@ -48,6 +48,29 @@ static void ids(void **state)
         assert_false(id_is_valid(NULL));
 }
 
+static void hostnames(void **state)
+{
+        char big[300];
+
+        assert_true(hostname_is_valid("example-host"));
+        assert_true(hostname_is_valid("4f3c2a1b0d9e"));
+        assert_true(hostname_is_valid("db.example.com"));
+        assert_true(hostname_is_valid("my_host"));
+        assert_false(hostname_is_valid(""));
+        assert_false(hostname_is_valid(NULL));
+        assert_false(hostname_is_valid("-x"));
+        assert_false(hostname_is_valid("x y"));
+        assert_false(hostname_is_valid("x\n10.0.0.66 db"));
+        assert_false(hostname_is_valid("x#y"));
+        assert_false(hostname_is_valid("x\ty"));
+        memset(big, 'a', 253);
+        big[253] = '\0';
+        assert_true(hostname_is_valid(big));
+        big[253] = 'a';
+        big[254] = '\0';
+        assert_false(hostname_is_valid(big));
+}
+
 static void escaping(void **state)
 {
         char big[300];
@@ -71,6 +94,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(names),
                 cmocka_unit_test(ids),
+                cmocka_unit_test(hostnames),
                 cmocka_unit_test(escaping),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
