@@ -19,6 +19,7 @@
 #include "links/escape.h"
 #include "links/limits.h"
 #include "links/macro.h"
+#include "links/names.h"
 #include "oci/config.h"
 #include "oci/json.h"
 
@@ -51,6 +52,11 @@ static int rewrite_config(const struct hook_ctx *ctx, struct json_value *cfg, st
         r = config_check(cfg, reterr);
         if (r < 0)
                 return r;
+        {
+                const char *n = annotation_get(config_annotations(cfg), ANN_NAME);
+                if (n && name_is_valid(n, strlen(n)))
+                        log_set_container(n);
+        }
         r = container_ann_parse(config_annotations(cfg), &a, reterr);
         if (r < 0)
                 return r;
@@ -74,7 +80,7 @@ static int rewrite_config(const struct hook_ctx *ctx, struct json_value *cfg, st
                 r = container_check_self(&a, w->name, reterr);
                 if (r < 0)
                         goto out;
-                r = registry_open(ctx->state_dir, &reg, reterr);
+                r = registry_open(ctx->state_dir, false, &reg, reterr);
                 if (r < 0)
                         goto out;
                 r = plan_links(&reg, w->name, a.flavor, &a.links, &w->plan, reterr);
@@ -235,6 +241,7 @@ int cmd_prepare(const struct hook_ctx *ctx, const char *dir, bool install_hooks)
         size_t len, out_len;
         int r;
 
+        log_set_container(dir);
         if (open_bundle(dir, &dirfd) < 0)
                 return 1;
         if (load_bundle_config(dirfd, dir, &in, &len, &cfg) < 0)
@@ -266,6 +273,7 @@ int cmd_explain(const struct hook_ctx *ctx, const char *dir)
         size_t len;
         int r;
 
+        log_set_container(dir);
         if (open_bundle(dir, &dirfd) < 0)
                 return 1;
         if (load_bundle_config(dirfd, dir, &in, &len, &cfg) < 0)

@@ -87,7 +87,7 @@ int cmd_list(const struct hook_ctx *ctx, bool json)
         size_t n = 0;
         int r;
 
-        r = registry_open(ctx->state_dir, &reg, &err);
+        r = registry_open(ctx->state_dir, false, &reg, &err);
         if (r < 0)
                 return log_error(1, "%s", err);
         r = registry_list(&reg, &v, &n, &bad);

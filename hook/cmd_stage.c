@@ -199,6 +199,32 @@ static int write_links_block(const struct record *rec, const struct link_plan *p
         return 0;
 }
 
+/* No hook stage can add variables (the runtime read config.json before us): a recipient whose
+ * config lacks a link's ALIAS_NAME was not prepared for that link (prepare never ran, or the links
+ * changed since). Starting it would give hosts lines without variables: say so instead. */
+static int check_prepared(const struct json_value *cfg, const struct container_ann *a)
+{
+        struct strv env = { 0 };
+        int r = 0;
+
+        config_env(cfg, &env);
+        for (size_t i = 0; i < a->links.n && r == 0; i++) {
+                _cleanup_free_ char *p = linkenv_prefix(a->links.v[i].alias);
+                _cleanup_free_ char *key = xasprintf("%s_NAME", p);
+                size_t kl = strlen(key);
+                bool found = false;
+
+                for (size_t k = 0; k < env.n && !found; k++)
+                        found = strncmp(env.v[k], key, kl) == 0 && (env.v[k][kl] == '=' || env.v[k][kl] == '\0');
+                if (!found)
+                        r = log_error(-ENOENT, "link `%s:%s`: config.json has no %s variable: run `ocilink-hook "
+                                               "prepare` on the bundle before starting it",
+                                      a->links.v[i].name, a->links.v[i].alias, key);
+        }
+        strv_done(&env);
+        return r;
+}
+
 /* The engine's own name for the container, where we can find one (podman: its --name). */
 static char *engine_name(const struct oci_state *st, const struct json_value *annotations)
 {
@@ -255,7 +281,7 @@ static int stage_register(const struct hook_ctx *ctx, enum stage stage)
         }
         make_record(&st, cfg, &a, name, stage, &rec);
 
-        if (registry_open(ctx->state_dir, &reg, &err) < 0 || registry_lock(&reg, &err) < 0) {
+        if (registry_open(ctx->state_dir, true, &reg, &err) < 0 || registry_lock(&reg, &err) < 0) {
                 log_error(-EIO, "%s", err);
                 goto out;
         }
@@ -263,7 +289,9 @@ static int stage_register(const struct hook_ctx *ctx, enum stage stage)
                 bool taken = !STREQ(other.id, rec.id) && record_is_running(&other);
                 if (taken) {
                         _cleanup_free_ char *q = escape_str(other.id);
-                        log_error(-EEXIST, "name `%s` is already used by running container `%s`", name, q);
+                        log_set_container(st.id);
+                        log_error(-EEXIST, "cannot register as `%s`: running container `%s` holds that name",
+                                  name, q);
                         goto out;
                 }
         }
@@ -272,6 +300,8 @@ static int stage_register(const struct hook_ctx *ctx, enum stage stage)
                         log_error(-EINVAL, "%s", err);
                         goto out;
                 }
+                if (check_prepared(cfg, &a) < 0)
+                        goto out;
                 if (write_links_block(&rec, &plan, &hostsfd, &old, &old_len) < 0)
                         goto out;
         }
@@ -333,7 +363,7 @@ static int stage_poststart(const struct hook_ctx *ctx)
 
         if (read_state(&st) < 0)
                 return 1;
-        if (registry_open(ctx->state_dir, &reg, &err) < 0 || registry_lock(&reg, &err) < 0) {
+        if (registry_open(ctx->state_dir, true, &reg, &err) < 0 || registry_lock(&reg, &err) < 0) {
                 r = log_error(-EIO, "%s", err);
                 goto out;
         }
@@ -396,7 +426,7 @@ static int stage_poststop(const struct hook_ctx *ctx)
 
         if (read_state(&st) < 0)
                 return 1;
-        r = registry_open(ctx->state_dir, &reg, &err);
+        r = registry_open(ctx->state_dir, true, &reg, &err);
         if (r >= 0)
                 r = registry_lock(&reg, &err);
         if (r < 0)

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "links/escape.h"
 #include "links/macro.h"
 #include "oci/config.h"
 
@@ -11,9 +12,26 @@ int container_ann_parse(const struct json_value *annotations, struct container_a
         const char *v;
         int r = 0;
 
-        for (size_t i = 0; annotations && i < annotations->n; i++)
-                if (strncmp(annotations->keys[i], ANN_PREFIX, strlen(ANN_PREFIX)) == 0)
-                        a.any = true;
+        static const char *const known[] = { ANN_NAME, ANN_LINKS, ANN_EXPOSE, ANN_IP, ANN_ENV_EXPORT, ANN_FLAVOR,
+                                             ANN_INJECTED, ANN_ERROR };
+
+        for (size_t i = 0; annotations && i < annotations->n; i++) {
+                const char *k = annotations->keys[i];
+                bool ok = false;
+
+                if (strncmp(k, ANN_PREFIX, strlen(ANN_PREFIX)) != 0)
+                        continue;
+                a.any = true;
+                for (size_t j = 0; j < ELEMENTSOF(known) && !ok; j++)
+                        ok = STREQ(k, known[j]);
+                if (!ok) {
+                        /* a misspelt key (io.ocilink.link) would silently mean "no links" */
+                        _cleanup_free_ char *q = escape_str(k);
+                        *reterr = xasprintf("unknown annotation `%s`: ocilink knows %s, %s, %s, %s, %s and %s", q,
+                                            ANN_NAME, ANN_LINKS, ANN_EXPOSE, ANN_IP, ANN_ENV_EXPORT, ANN_FLAVOR);
+                        return -EINVAL;
+                }
+        }
         if (!a.any) {
                 *ret = a;
                 return 0;

@@ -21,11 +21,11 @@
 /* A record is small; this bounds what a corrupt or planted file can make us read. */
 #define RECORD_MAX_BYTES (4u * 1024u * 1024u)
 
-static int open_subdir(int dirfd, const char *name)
+static int open_subdir(int dirfd, const char *name, bool create)
 {
         int fd;
 
-        if (mkdirat(dirfd, name, 0700) < 0 && errno != EEXIST)
+        if (create && mkdirat(dirfd, name, 0700) < 0 && errno != EEXIST)
                 return -errno;
         fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         return fd < 0 ? -errno : fd;
@@ -42,7 +42,7 @@ static int check_dir(int fd)
         return 0;
 }
 
-int registry_open(const char *path, struct registry *ret, char **reterr)
+int registry_open(const char *path, bool create, struct registry *ret, char **reterr)
 {
         struct registry reg = { .dirfd = -EBADF, .namesfd = -EBADF, .idsfd = -EBADF, .lockfd = -EBADF };
         _cleanup_free_ char *q = escape_str(path);
@@ -52,11 +52,17 @@ int registry_open(const char *path, struct registry *ret, char **reterr)
                 *reterr = xasprintf("state directory `%s` is not an absolute path", q);
                 return -EINVAL;
         }
-        if (mkdir(path, 0700) < 0 && errno != EEXIST) {
+        if (create && mkdir(path, 0700) < 0 && errno != EEXIST) {
+                r = -errno;
                 *reterr = xasprintf("cannot create state directory `%s`: %s", q, strerror(errno));
-                return -errno;
+                return r;
         }
         reg.dirfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (reg.dirfd < 0 && errno == ENOENT && !create) {
+                reg.path = xstrdup(path);
+                *ret = reg;
+                return 0;
+        }
         if (reg.dirfd < 0) {
                 r = -errno;
                 *reterr = xasprintf("cannot open state directory `%s`: %s", q, strerror(errno));
@@ -67,15 +73,26 @@ int registry_open(const char *path, struct registry *ret, char **reterr)
                 *reterr = xasprintf("refusing state directory `%s`: not owned by us or writable by others", q);
                 goto fail;
         }
-        reg.namesfd = open_subdir(reg.dirfd, "names");
-        reg.idsfd = open_subdir(reg.dirfd, "ids");
+        reg.namesfd = open_subdir(reg.dirfd, "names", create);
+        reg.idsfd = open_subdir(reg.dirfd, "ids", create);
+        if (!create && (reg.namesfd == -ENOENT || reg.idsfd == -ENOENT)) {
+                /* a directory nothing has registered in yet */
+                closep(&reg.namesfd);
+                closep(&reg.idsfd);
+                reg.namesfd = reg.idsfd = -EBADF;
+                reg.path = xstrdup(path);
+                *ret = reg;
+                return 0;
+        }
         if (reg.namesfd < 0 || reg.idsfd < 0) {
                 r = reg.namesfd < 0 ? reg.namesfd : reg.idsfd;
                 *reterr = xasprintf("cannot open the registry in `%s`: %s", q, strerror(-r));
                 goto fail;
         }
-        reg.lockfd = openat(reg.dirfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (reg.lockfd < 0) {
+        reg.lockfd = openat(reg.dirfd, "lock", O_RDWR | (create ? O_CREAT : 0) | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (reg.lockfd < 0 && errno == ENOENT && !create)
+                reg.lockfd = -EBADF; /* read-only use takes no lock */
+        else if (reg.lockfd < 0) {
                 r = -errno;
                 *reterr = xasprintf("cannot open the registry lock in `%s`: %s", q, strerror(errno));
                 goto fail;
@@ -272,6 +289,8 @@ static int read_record_at(int dirfd, const char *file, struct record *ret)
         size_t len;
         int r;
 
+        if (dirfd < 0)
+                return -ENOENT;
         r = read_file_at(dirfd, file, RECORD_MAX_BYTES, &buf, &len);
         if (r < 0)
                 return r == -EFBIG || r == -EBADFD || r == -ELOOP ? -EBADMSG : r;
@@ -296,6 +315,8 @@ static int read_id_name(struct registry *reg, const char *id, char **ret)
 
         if (!id_is_valid(id))
                 return -EINVAL;
+        if (reg->idsfd < 0)
+                return -ENOENT;
         r = read_file_at(reg->idsfd, id, OCILINK_MAX_NAME + 1, &buf, &len);
         if (r < 0)
                 return r;
@@ -390,6 +411,11 @@ int registry_list(struct registry *reg, struct record **ret, size_t *ret_n, stru
         struct record *v = NULL;
         size_t n = 0, cap = 0;
 
+        if (reg->namesfd < 0) {
+                *ret = NULL;
+                *ret_n = 0;
+                return 0;
+        }
         fd = openat(reg->namesfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0)
                 return -errno;

@@ -37,9 +37,10 @@ struct registry {
         char *path;
 };
 
-/* Opens (creating, mode 0700) the state directory. Refuses a directory not owned by us or writable
- * by others: someone else could plant records. */
-int registry_open(const char *path, struct registry *ret, char **reterr);
+/* Opens the state directory; with create, creates it (mode 0700) when missing, else a missing
+ * directory reads as an empty registry (list and explain change nothing). Refuses a directory not
+ * owned by us or writable by others: someone else could plant records. */
+int registry_open(const char *path, bool create, struct registry *ret, char **reterr);
 void registry_close(struct registry *reg);
 /* Takes the exclusive lock, waiting at most OCILINK_LOCK_TIMEOUT_MS. */
 int registry_lock(struct registry *reg, char **reterr);

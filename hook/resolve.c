@@ -4,6 +4,7 @@
 
 #include "links/hosts.h"
 #include "links/linkenv.h"
+#include "links/escape.h"
 #include "links/macro.h"
 #include "links/ports.h"
 
@@ -29,9 +30,10 @@ int plan_links(struct registry *reg, const char *recipient, enum flavor flavor, 
 
                 r = registry_get_name(reg, l->name, &src);
                 if (r == -ENOENT) {
-                        *reterr = xasprintf("link `%s:%s`: source `%s` not found (no running container "
-                                            "registered under that name)",
-                                            l->name, l->alias, l->name);
+                        _cleanup_free_ char *q = escape_str(reg->path);
+                        *reterr = xasprintf("link `%s:%s`: source `%s` not found (no container registered under "
+                                            "that name in %s)",
+                                            l->name, l->alias, l->name, q);
                         goto fail;
                 }
                 if (r < 0) {
@@ -47,8 +49,9 @@ int plan_links(struct registry *reg, const char *recipient, enum flavor flavor, 
                         goto fail;
                 }
                 if (src.addrs.n4 == 0) {
-                        *reterr = xasprintf("link `%s:%s`: source `%s` has no IPv4 address", l->name, l->alias,
-                                            l->name);
+                        *reterr = xasprintf("link `%s:%s`: source `%s` has no IPv4 address (give it a network "
+                                            "namespace with one, or set %s on it)",
+                                            l->name, l->alias, l->name, ANN_IP);
                         record_done(&src);
                         r = -EADDRNOTAVAIL;
                         goto fail;

@@ -133,6 +133,11 @@ int ann_parse_links(const char *value, const char *self, struct link_list *ret, 
         *ret = l;
         l = (struct link_list) { 0 };
 out:
+        if (r < 0 && reterr && *reterr) {
+                char *m = xasprintf("%s: %s", ANN_LINKS, *reterr);
+                free(*reterr);
+                *reterr = m;
+        }
         link_list_done(&l);
         strv_done(&items);
         return r;

@@ -150,6 +150,17 @@ pm_hook_line() {
 	if [ "$2" = "$4" ]; then printf '%s\t%s %s' "$1" "$2" "$3"; else printf '%s\t%s %s %s' "$1" "$2" "$3" "$4"; fi
 }
 
+# pm_seed_env SOURCE IP RECIPIENT: the seed's twelve EX_* variables in the order the contract
+# gives for this source: seed_env's order, with the EX_ENV_* part in the order of the source's
+# config.json process.env (podman 4.3 keeps -e options in a map, so its config lists BOOK and
+# CHAPTER in either order; Docker's rule and the contract follow the source's configured order)
+pm_seed_env() {
+	local cfg
+	cfg=$(pm_inspect "$1" '{{.OCIConfigPath}}') || exit 1
+	seed_env "$2" "$3" | grep -v '^EX_ENV_'
+	jq -r '.process.env[] | select(test("^(BOOK|CHAPTER)=")) | "EX_ENV_" + .' "$cfg"
+}
+
 # expect_ocilink_block FILE NAME EXPECTED_LINES: FILE has exactly one well-formed ocilink block
 # for NAME holding exactly those lines, and no other ocilink marker
 expect_ocilink_block() {

@@ -85,7 +85,7 @@ static int teardown(void **state)
 static struct registry *reg_open(struct fx *f)
 {
         char *err = NULL;
-        int r = registry_open(f->state, &f->reg, &err);
+        int r = registry_open(f->state, true, &f->reg, &err);
 
         if (r < 0) {
                 print_message("# registry_open: %d %s\n", r, err ? err : "");
@@ -101,7 +101,7 @@ static void check_refused_open(const char *path, int want)
 {
         struct registry reg = { .dirfd = -EBADF, .namesfd = -EBADF, .idsfd = -EBADF, .lockfd = -EBADF };
         char *err = NULL;
-        int r = registry_open(path, &reg, &err);
+        int r = registry_open(path, true, &reg, &err);
         bool empty = !err || !err[0];
 
         if (r == 0)
@@ -704,7 +704,7 @@ static void child_try_lock(struct fx *f, struct lock_report *out)
                 long t0;
 
                 close(p[0]);
-                if (registry_open(f->state, &reg2, &err) < 0) {
+                if (registry_open(f->state, true, &reg2, &err) < 0) {
                         rep.r = -10000;
                 } else {
                         t0 = now_ms();
@@ -766,7 +766,7 @@ static void lock_and_contention(void **state)
                 struct registry reg2;
                 char *e2 = NULL;
                 assert_int_equal(registry_lock(reg, &err), 0);
-                assert_int_equal(registry_open(f->state, &reg2, &e2), 0);
+                assert_int_equal(registry_open(f->state, true, &reg2, &e2), 0);
                 registry_unlock(reg);
                 assert_int_equal(registry_lock(&reg2, &e2), 0);
                 assert_null(e2);
@@ -775,10 +775,31 @@ static void lock_and_contention(void **state)
         }
 }
 
+/* list and explain must not create the state directory: an absent one reads as empty. */
+static void absent_registry_reads_empty(void **state)
+{
+        struct fx *f = *state;
+        struct registry reg;
+        struct record *v = (struct record *) 1, rec;
+        size_t n = 99;
+        struct stat st;
+        char *err = NULL;
+
+        assert_int_equal(registry_open(f->state, false, &reg, &err), 0);
+        assert_int_equal(stat(f->state, &st), -1);
+        assert_int_equal(registry_list(&reg, &v, &n, NULL), 0);
+        assert_int_equal(n, 0);
+        assert_int_equal(registry_get_name(&reg, "db", &rec), -ENOENT);
+        assert_int_equal(registry_get_id(&reg, "db", &rec), -ENOENT);
+        registry_close(&reg);
+        assert_int_equal(stat(f->state, &st), -1);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(open_creates_layout, setup, teardown),
+                cmocka_unit_test_setup_teardown(absent_registry_reads_empty, setup, teardown),
                 cmocka_unit_test_setup_teardown(open_refuses_world_writable, setup, teardown),
                 cmocka_unit_test_setup_teardown(open_refuses_foreign_owner, setup, teardown),
                 cmocka_unit_test_setup_teardown(open_refuses_symlink_and_relative, setup, teardown),
