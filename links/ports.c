@@ -37,19 +37,34 @@ static int parse_num(const char *s, size_t len, uint16_t *ret)
         return 0;
 }
 
-static bool contains(const struct port_list *l, struct port p)
+/* Which (proto, number) pairs are already in the list: a bitmap, so repeated ranges in a 4 MiB
+ * annotation cannot make the duplicate check quadratic. */
+struct seen {
+        unsigned char bits[3][65536 / 8];
+};
+
+static bool seen_test_and_set(struct seen *s, struct port p)
 {
-        for (size_t i = 0; i < l->n; i++)
-                if (l->v[i].num == p.num && l->v[i].proto == p.proto)
-                        return true;
-        return false;
+        unsigned char *byte = &s->bits[p.proto][p.num / 8];
+        unsigned char bit = (unsigned char) (1u << (p.num % 8));
+        bool was = *byte & bit;
+
+        *byte |= bit;
+        return was;
 }
 
 int ports_parse(const struct strv *items, struct port_list *ret, char **reterr)
 {
         struct port_list l = { 0 };
+        _cleanup_free_ struct seen *seen = xcalloc(1, sizeof(struct seen));
         size_t cap = 0;
 
+        if (items->n > OCILINK_MAX_PORTS) {
+                /* more items than ports may be exposed: refuse before expanding any range */
+                *reterr = xasprintf("too many items in io.ocilink.expose: %zu, at most %d ports", items->n,
+                                    OCILINK_MAX_PORTS);
+                return -EINVAL;
+        }
         for (size_t i = 0; i < items->n; i++) {
                 const char *item = items->v[i];
                 const char *slash = strchr(item, '/');
@@ -79,7 +94,7 @@ int ports_parse(const struct strv *items, struct port_list *ret, char **reterr)
                 }
                 for (unsigned n = lo; n <= hi; n++) {
                         struct port p = { .num = (uint16_t) n, .proto = proto };
-                        if (contains(&l, p))
+                        if (seen_test_and_set(seen, p))
                                 continue;
                         if (l.n >= OCILINK_MAX_PORTS) {
                                 port_list_done(&l);
