@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hook/bundle.h"
 #include "hook/container.h"
 #include "hook/fileio.h"
 #include "hook/log.h"
@@ -198,39 +199,6 @@ int cmd_precreate(const struct hook_ctx *ctx, bool fail_in_runtime)
         return r < 0 ? log_error(1, "cannot write the config: %s", strerror(-r)) : 0;
 }
 
-static int open_bundle(const char *dir, int *ret_fd)
-{
-        _cleanup_free_ char *q = escape_str(dir);
-        int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-        if (fd < 0)
-                return log_error(-errno, "cannot open bundle `%s`: %s", q, strerror(errno));
-        *ret_fd = fd;
-        return 0;
-}
-
-static int load_bundle_config(int dirfd, const char *dir, char **ret_buf, size_t *ret_len, struct json_value **ret)
-{
-        _cleanup_free_ char *buf = NULL;
-        _cleanup_free_ char *q = escape_str(dir);
-        size_t len;
-        int r;
-
-        r = read_file_at(dirfd, "config.json", OCILINK_MAX_JSON_BYTES, &buf, &len);
-        if (r == -EFBIG)
-                return log_error(r, "%s/config.json is larger than %u bytes", q, OCILINK_MAX_JSON_BYTES);
-        if (r == -ELOOP || r == -EBADFD)
-                return log_error(r, "refusing %s/config.json: not a regular file", q);
-        if (r < 0)
-                return log_error(r, "cannot read %s/config.json: %s", q, strerror(-r));
-        r = parse_config(buf, len, "config.json", ret);
-        if (r < 0)
-                return r;
-        *ret_buf = TAKE_PTR(buf);
-        *ret_len = len;
-        return 0;
-}
-
 int cmd_prepare(const struct hook_ctx *ctx, const char *dir, bool install_hooks)
 {
         _cleanup_close_ int dirfd = -EBADF;
@@ -242,9 +210,7 @@ int cmd_prepare(const struct hook_ctx *ctx, const char *dir, bool install_hooks)
         int r;
 
         log_set_container(dir);
-        if (open_bundle(dir, &dirfd) < 0)
-                return 1;
-        if (load_bundle_config(dirfd, dir, &in, &len, &cfg) < 0)
+        if (bundle_load_config(dir, &dirfd, &in, &len, &cfg) < 0)
                 return 1;
         r = rewrite_config(ctx, cfg, &w, &err);
         rewrite_done(&w);
@@ -274,9 +240,7 @@ int cmd_explain(const struct hook_ctx *ctx, const char *dir)
         int r;
 
         log_set_container(dir);
-        if (open_bundle(dir, &dirfd) < 0)
-                return 1;
-        if (load_bundle_config(dirfd, dir, &in, &len, &cfg) < 0)
+        if (bundle_load_config(dir, &dirfd, &in, &len, &cfg) < 0)
                 return 1;
         r = rewrite_config(ctx, cfg, &w, &err);
         if (r < 0) {

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hook/bundle.h"
 #include "hook/container.h"
 #include "hook/fileio.h"
 #include "hook/log.h"
@@ -46,27 +47,15 @@ static int read_state(struct oci_state *ret)
 
 static int load_config(const char *bundle, struct json_value **ret)
 {
-        _cleanup_close_ int dirfd = -EBADF;
-        _cleanup_free_ char *buf = NULL, *err = NULL, *q = escape_str(bundle);
-        char jerr[JSON_ERR_MAX];
+        _cleanup_free_ char *err = NULL;
         size_t len;
         int r;
 
-        dirfd = open(bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dirfd < 0)
-                return log_error(-errno, "cannot open bundle `%s`: %s", q, strerror(errno));
-        r = read_file_at(dirfd, "config.json", OCILINK_MAX_JSON_BYTES, &buf, &len);
-        if (r == -EFBIG)
-                return log_error(r, "%s/config.json is larger than %u bytes", q, OCILINK_MAX_JSON_BYTES);
+        r = bundle_load_config(bundle, NULL, NULL, &len, ret);
         if (r < 0)
-                return log_error(r, "cannot read %s/config.json: %s", q, strerror(-r));
-        r = json_parse(buf, len, ret, jerr);
-        if (r < 0)
-                return log_error(r, "bad %s/config.json: %s", q, jerr);
+                return r;
         r = config_check(*ret, &err);
-        if (r < 0)
-                return log_error(r, "%s", err);
-        return 0;
+        return r < 0 ? log_error(r, "%s", err) : 0;
 }
 
 /* Opens the hosts file a recipient sees: its engine's file where the config bind-mounts one on
