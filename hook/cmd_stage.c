@@ -172,6 +172,12 @@ static int write_links_block(const struct record *rec, const struct link_plan *p
         if (r < 0)
                 return log_error(r, "refusing the hosts file: it holds a NUL byte or broken ocilink markers "
                                     "for this container");
+        if (out.len > OCILINK_MAX_HOSTS_BYTES) {
+                /* never write a file the next run would refuse to read */
+                buf_done(&out);
+                return log_error(-EFBIG, "refusing the hosts file: the link lines would make it larger than %u bytes",
+                                 OCILINK_MAX_HOSTS_BYTES);
+        }
         if (out.len != len || memcmp(out.data, old, len) != 0) {
                 r = write_fd_inplace(fd, out.data, out.len);
                 if (r < 0) {
@@ -330,6 +336,9 @@ static void update_recipient(const struct record *rcp, const struct record *src,
         source_hosts_lines(src, alias, &lines);
         if (hosts_replace_alias(old, len, rcp->name, alias, lines.data, lines.len, &out, &found) < 0)
                 log_warn("recipient `%s`: broken ocilink markers in its hosts file, not updated", rcp->name);
+        else if (found && out.len > OCILINK_MAX_HOSTS_BYTES)
+                log_warn("recipient `%s`: its hosts file would grow past %u bytes, not updated", rcp->name,
+                         OCILINK_MAX_HOSTS_BYTES);
         else if (found && (out.len != len || memcmp(out.data, old, len) != 0)) {
                 int r = write_fd_inplace(fd, out.data, out.len);
                 if (r < 0) {

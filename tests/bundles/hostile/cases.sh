@@ -1,4 +1,6 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034,SC2016
+# (SC2034: the metadata is read by the test that sources this; SC2016: jq programs and
+# backquoted messages are meant literally)
 # cases.sh: ocilink's hostile set. Sourced by tests/integration/test-hostile-set.sh (see README.md
 # in this folder for what each case attacks and what must happen).
 #
@@ -120,7 +122,7 @@ hc_nest() {
 # hc_deep_config DIR LEVELS: add "x-ocilink-deep" so that the document is LEVELS deep (the
 # top-level object is level 1). runc, crun and the OCI spec ignore unknown top-level keys.
 hc_deep_config() {
-	local d=$1 n=$(($2 - 1)) f=$1/config.json
+	local n=$(($2 - 1)) f=$1/config.json
 	# jq 1.6 refuses to parse beyond 256 levels: splice the text in after the opening brace
 	{ printf '{"x-ocilink-deep": '; hc_nest "$n" '[' ']' ''; printf ',\n'; tail -c +2 "$f"; } >"$f.hc-new" &&
 		mv "$f.hc-new" "$f"
@@ -128,8 +130,11 @@ hc_deep_config() {
 
 # hc_links_list N PREFIX: "SOURCE:PREFIX1 SOURCE:PREFIX2 ... SOURCE:PREFIXN"
 hc_links_list() {
-	local i
-	for ((i = 1; i <= $1; i++)); do printf '%s%s:%s%d' "$([ "$i" = 1 ] || echo ' ')" "$HC_SOURCE" "$2" "$i"; done
+	local i sep=
+	for ((i = 1; i <= $1; i++)); do
+		printf '%s%s:%s%d' "$sep" "$HC_SOURCE" "$2" "$i"
+		sep=' '
+	done
 }
 
 # hc_build CASE DIR
@@ -172,9 +177,15 @@ hc_case_links_1mib() {
 		hc_jq "$1/config.json" --rawfile v "$1/links-1mib.txt" '.annotations["io.ocilink.links"] = $v' &&
 		rm -f "$1/links-1mib.txt"
 }
-hc_case_links_10000() { hc_jq "$1/config.json" --arg v "$(hc_links_list 10000 a)" '.annotations["io.ocilink.links"] = $v'; }
-hc_case_links_257() { hc_jq "$1/config.json" --arg v "$(hc_links_list 257 a)" '.annotations["io.ocilink.links"] = $v'; }
-hc_case_links_256() { hc_jq "$1/config.json" --arg v "$(hc_links_list 256 a)" '.annotations["io.ocilink.links"] = $v'; }
+# hc_set_links DIR N: io.ocilink.links = N links "SOURCE:a1 ... SOURCE:aN" (through a file: 10,000
+# links are longer than one command-line argument may be)
+hc_set_links() {
+	hc_links_list "$2" a >"$1/links.txt" &&
+		hc_jq "$1/config.json" --rawfile v "$1/links.txt" '.annotations["io.ocilink.links"] = $v' && rm -f "$1/links.txt"
+}
+hc_case_links_10000() { hc_set_links "$1" 10000; }
+hc_case_links_257() { hc_set_links "$1" 257; }
+hc_case_links_256() { hc_set_links "$1" 256; }
 
 hc_case_name_nul() { hc_jq "$1/config.json" '.annotations["io.ocilink.name"] = "name\u0000evil"'; }
 hc_case_config_depth_64() { hc_deep_config "$1" 64; }
