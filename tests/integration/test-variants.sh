@@ -6,6 +6,7 @@
 #   c. a port range 7000-7002: Docker 28 range variables (_START/_PORT_START/_END/_PORT_END)
 #   d. a source with a global IPv6: a second hosts line; variables stay IPv4
 #   e. a recipient that sets EX_PORT=keepme itself: its value stays, the other EX_* come in
+#   f. io.ocilink.env-export on sources: a list exports only the named variables, none exports none
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ns_rcp=$(net_add rcp 10.231.0.2) || exit 1
@@ -19,6 +20,7 @@ new_source() {
 	bundle_netns "$d" "$ns"
 	bundle_annotate "$d" io.ocilink.name "$name"
 	[ -n "$expose" ] && bundle_annotate "$d" io.ocilink.expose "$expose"
+	[ -n "${EXPORT:-}" ] && bundle_annotate "$d" io.ocilink.env-export "$EXPORT"
 	for e; do bundle_env "$d" "$e"; done
 	ocl_prepare "$d" 2>"$T/logs/prepare-$name.err" || fail "prepare of source $name failed: $(cat "$T/logs/prepare-$name.err")"
 	start_detached "$name" "$d" || fail "source $name did not start: $(cat "$T/logs/$name.log")"
@@ -53,6 +55,8 @@ new_source worker 10.231.0.12 "" "" QUEUE=jobs
 new_source api 10.231.0.13 "" 7000-7002
 new_source v6 10.231.0.14 fd00:231::14 80
 new_source example 10.231.0.15 "" "8080 80" "BOOK=Learning Docker" "CHAPTER=Orchestrating Containers"
+EXPORT="BOOK; EDITION" new_source listed 10.231.0.16 "" "" "BOOK=Learning Docker" "PASSWORD=s3cret" "EDITION=2"
+EXPORT=none new_source sealed 10.231.0.17 "" "" "PASSWORD=s3cret" "USER=app"
 
 # a. two aliases for one source
 recipient r-two "db:one; db:two"
@@ -107,4 +111,12 @@ expect_eq "e. EX_ variables in config.json (sorted)" "$(sort <<<"$exp")" "$(cfg_
 expect_eq "e. EX_ variables inside" "$(sort <<<"$exp")" "$(env_vars '^EX_')"
 [ "$(cfg_vars r-keep '^EX_PORT=')" = EX_PORT=keepme ] || fail "e. EX_PORT is not exactly once keepme"
 expect_hosts_block "$T/hosts-r-keep.seen" r-keep "$T/hosts-r-keep.orig" "$(printf '10.231.0.15\tex example-host example')"
+
+# f. env-export: a list keeps only the named variables (in the source's order), none keeps none
+recipient r-export "listed; sealed"
+exp=$(printf 'LISTED_NAME=/r-export/listed\nLISTED_ENV_BOOK=Learning Docker\nLISTED_ENV_EDITION=2\nSEALED_NAME=/r-export/sealed')
+expect_eq "f. LISTED_/SEALED_ variables in config.json" "$exp" "$(cfg_vars r-export '^(LISTED|SEALED)_')"
+expect_eq "f. LISTED_/SEALED_ variables inside" "$(sort <<<"$exp")" "$(env_vars '^(LISTED|SEALED)_')"
+matches "$(config_env "$T/b/r-export")" 's3cret' && fail "f. a withheld password reached the recipient's config"
+ok "f. no withheld variable (PASSWORD, USER) reached the recipient"
 pass
