@@ -25,6 +25,8 @@ void log_set_container(const char *name_or_id)
         log_container = name_or_id ? escape_str(name_or_id) : NULL;
 }
 
+static void vlog(int prio, const char *level, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
+
 static void vlog(int prio, const char *level, const char *fmt, va_list ap)
 {
         _cleanup_free_ char *msg = NULL;

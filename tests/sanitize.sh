@@ -28,9 +28,8 @@
 #   die of SIGSYS whatever ASAN_OPTIONS say (use_sigaltstack=0 included). It cannot pass in an ASan
 #   build and runs in the plain build's unit suite instead.
 # - An ASan or UBSan report in a sandboxed run: writing it needs only write/openat (log_path is
-#   opened then), but abort_on_error's abort() raises SIGABRT through rt_sigaction and tgkill,
-#   which the filter does not allow: such a run is expected to end in SIGSYS rather than SIGABRT
-#   after its report. Either way the run fails.
+#   opened then), and abort_on_error's abort() raises SIGABRT through rt_sigaction and tgkill,
+#   which the filter allows. Either way the run fails.
 set -u -o pipefail
 
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

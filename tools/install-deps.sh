@@ -4,10 +4,11 @@ set -eu
 [ "$(id -u)" = 0 ] || { echo "install-deps.sh: run as root (sudo)" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive
 PKGS="build-essential meson ninja-build pkg-config libyajl-dev libseccomp-dev libcmocka-dev
-      runc crun busybox-static iproute2 jq util-linux procps valgrind"
+      runc crun podman netavark aardvark-dns conmon uidmap busybox-static iproute2 jq
+      util-linux procps valgrind clang libclang-rt-14-dev fuse-overlayfs slirp4netns"
 missing=$(for p in $PKGS; do dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"; done)
 if [ -n "$missing" ]; then
 	apt-get update -qq
 	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $missing
+	apt-get install -y -qq $missing
 fi

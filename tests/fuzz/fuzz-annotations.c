@@ -507,14 +507,18 @@ static bool ref_port_num(const char *s, size_t len, unsigned *ret)
         return true;
 }
 
-/* Whether ports_parse must accept items: every item well-formed, at most OCILINK_MAX_PORTS distinct
- * ports. Counting stops past the cap, so a hostile list costs the reference little. */
+/* Whether ports_parse must accept items: at most OCILINK_MAX_PORTS items, every one well-formed, at
+ * most OCILINK_MAX_PORTS distinct ports. Counting stops past the cap, so a hostile list costs the
+ * reference little. */
 static bool ref_ports(const struct strv *items)
 {
         static uint8_t seen[3][65536 / 8];
         size_t distinct = 0;
         bool ok = true;
 
+        /* More items than ports is refused before any range is expanded. */
+        if (items->n > OCILINK_MAX_PORTS)
+                return false;
         memset(seen, 0, sizeof(seen));
         for (size_t i = 0; ok && i < items->n; i++) {
                 const char *it = items->v[i], *slash = strchr(it, '/'), *dash;
