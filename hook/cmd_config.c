@@ -128,8 +128,8 @@ static int parse_config(const char *buf, size_t len, const char *what, struct js
  * io.ocilink.error tells our createRuntime to stand aside. */
 static void make_unstartable(struct json_value *cfg, const char *container, const char *msg)
 {
-        _cleanup_free_ char *q = escape_str(msg);
-        _cleanup_free_ char *name = xasprintf("ocilink-hook: %s: %s", container, q);
+        /* msg is ours (input in it is already escaped and cut): keep it whole */
+        _cleanup_free_ char *name = xasprintf("ocilink-hook: %s: %s", container, msg);
         struct json_value *process = json_get_or_add_object(cfg, "process");
         struct json_value *args = json_new(JSON_ARRAY);
         struct strv env = { 0 }, out = { 0 };
@@ -140,6 +140,8 @@ static void make_unstartable(struct json_value *cfg, const char *container, cons
         for (const char *p = name; *p; p++) {
                 if (*p == '/')
                         buf_puts(&b, "\u2215"); /* DIVISION SLASH looks like one and is no separator */
+                else if ((unsigned char) *p < 0x20 || (unsigned char) *p == 0x7f)
+                        buf_puts(&b, "?");
                 else
                         buf_append(&b, p, 1);
         }
@@ -148,9 +150,11 @@ static void make_unstartable(struct json_value *cfg, const char *container, cons
                 json_set(process, "args", args);
         else
                 json_free(args);
-        /* PATH=/dev/null: no directory to find such a name in, whatever the image ships */
+        /* A PATH directory that cannot exist (procfs has no such entry), whatever the image ships:
+         * the lookup fails with ENOENT, the one error both runc and crun report with the name
+         * (crun reports ENOTDIR, from PATH=/dev/null, without it). */
         config_env(cfg, &env);
-        strv_push(&out, xstrdup("PATH=/dev/null"));
+        strv_push(&out, xstrdup("PATH=/proc/ocilink-no-such-dir"));
         for (size_t i = 0; i < env.n; i++)
                 if (strncmp(env.v[i], "PATH=", 5) != 0)
                         strv_push(&out, xstrdup(env.v[i]));

@@ -31,8 +31,8 @@ int plan_links(struct registry *reg, const char *recipient, enum flavor flavor, 
                 r = registry_get_name(reg, l->name, &src);
                 if (r == -ENOENT) {
                         _cleanup_free_ char *q = escape_str(reg->path);
-                        *reterr = xasprintf("link `%s:%s`: source `%s` not found (no container registered under "
-                                            "that name in %s)",
+                        *reterr = xasprintf("link `%s:%s`: source `%s` not found (no running container "
+                                            "registered under that name in %s)",
                                             l->name, l->alias, l->name, q);
                         goto fail;
                 }

@@ -11,12 +11,14 @@
 #     netavark's bridge, veths, iptables rules and sysctls exist only there (and podman's
 #     children, conmon and the `podman container cleanup` it runs, inherit it);
 #   - podman configuration under $T/pm, selected by CONTAINERS_CONF, CONTAINERS_STORAGE_CONF and
-#     CONTAINERS_REGISTRIES_CONF, passed to podman alone: storage driver vfs with graph and run
-#     roots, tmp, static, volume and lock dirs under $T/pm; network_backend netavark (pinned:
-#     Debian ships a CNI config that podman would otherwise pick up), netns "none" unless a test
-#     says --network; cgroupfs; file events; default_ulimits at podman's own hard limits (probed);
-#     hooks_dir $T/pm/hooks.d, made from the product's config/hooks.d/*.json.in templates with
+#     CONTAINERS_REGISTRIES_CONF, passed to podman alone: storage driver vfs; graph root, tmp,
+#     static, volume and lock dirs under $T/pm, the run root $T/r (short: see PM_RUNROOT);
+#     network_backend netavark (pinned: Debian ships a CNI config that podman would otherwise
+#     pick up), netns "none" unless a test says --network; cgroupfs; file events;
+#     default_ulimits at podman's own hard limits (probed with a fake conmon); hooks_dir
+#     $T/pm/hooks.d, made from the product's config/hooks.d/*.json.in templates with
 #     @HOOK@=$OCILINK_HOOK and @STATE_DIR@=$T/state (the registry that lib.sh's `hook` reads);
+#     $T/pm/hooks-empty.d is an empty hooks dir for comparisons (`--hooks-dir`, a global option);
 #   - image localhost/ocl-busybox (busybox-static rootfs, CMD /bin/sh, PATH=/bin), imported;
 #   - network ocl-net-$$: netavark bridge, subnet 10.233.<random>.0/24, DNS off (no aardvark-dns
 #     process at all: names resolve through /etc/hosts only, which is what ocilink writes);
@@ -39,6 +41,9 @@ PM_SUBNET3=10.233.$((RANDOM % 200))
 PM_SUBNET=$PM_SUBNET3.0/24
 PM_IMAGE=localhost/ocl-busybox
 PM_DIR=$T/pm
+# podman 4.3 waits 20 s for the exit of every attached container ("Exceeded conmon timeout") when
+# its run root is longer than 50 bytes (measured: 50 fine, 51 not), so the run root is kept short
+PM_RUNROOT=$T/r
 PM_HOOKS=$PM_DIR/hooks.d
 PM_NOHOOKS=$PM_DIR/hooks-empty.d
 PM_TEMPLATES=$TESTS_DIR/../config/hooks.d
@@ -46,24 +51,27 @@ PM_RUNDIR=/run/containers/networks
 PM_GLOBAL=()
 PM_UP=0
 PM_IDS=()
-PM_NETNS_BEFORE=$(ls /run/netns 2>/dev/null | grep '^netns-' || true)
+# the container namespaces (netavark's /run/netns/netns-*) that exist already
+pm_netavark_netns() {
+	local f
+	for f in /run/netns/netns-*; do [ -e "$f" ] && printf '%s\n' "${f##*/}"; done
+	return 0
+}
+PM_NETNS_BEFORE=$(pm_netavark_netns)
 PM_HAD_RUNCONTAINERS=0
 [ -d /run/containers ] && PM_HAD_RUNCONTAINERS=1
 PM_HAD_RUNDIR=0
 [ -d "$PM_RUNDIR" ] && PM_HAD_RUNDIR=1
 PM_HAD_VLC=0
 [ -d /var/lib/containers ] && PM_HAD_VLC=1
+# the host namespace's forwarding switch, which netavark sets to 1 where it runs: must not change
+PM_HOST_FWD=$(cat /proc/sys/net/ipv4/ip_forward 2>/dev/null)
 
 # the seed's source process: stays up until SIGTERM
 mapfile -t PM_KEEPALIVE < <(jq -r '.[]' "$BUNDLES_DIR/args-keepalive.json")
 
 # ---------------------------------------------------------------------------------------------
 # podman
-
-pm_env() {
-	printf '%s\n' "CONTAINERS_CONF=$PM_DIR/containers.conf" "CONTAINERS_STORAGE_CONF=$PM_DIR/storage.conf" \
-		"CONTAINERS_REGISTRIES_CONF=$PM_DIR/registries.conf"
-}
 
 # pm ARGS...: podman, confined to this run's configuration and network namespace
 pm() {
@@ -90,6 +98,7 @@ pm_run() {
 	pm run "$@" </dev/null >"$T/logs/$name.out" 2>"$T/logs/$name.err"
 	PM_RC=$?
 	PM_OUT=$(cat "$T/logs/$name.out")
+	# shellcheck disable=SC2034 # for the tests
 	PM_ERR=$(cat "$T/logs/$name.err")
 	PM_ALL=$(cat "$T/logs/$name.out" "$T/logs/$name.err")
 	return 0
@@ -187,7 +196,9 @@ pm_recipient() {
 		--annotation io.ocilink.links="$links" "$@" "$PM_IMAGE" sh -c \
 		'cat /etc/hosts; echo @@ocilink-test-env@@; tr "\0" "\n" </proc/1/environ; echo @@ping@@; [ -z "$1" ] || ping -c 2 -W 3 "$1"' \
 		sh "$target"
+	# shellcheck disable=SC2034 # for the tests
 	PM_HOSTS=$(printf '%s\n' "$PM_OUT" | sed -n '/^@@ocilink-test-env@@$/q;p')
+	# shellcheck disable=SC2034 # for the tests
 	PM_ENV=$(printf '%s\n' "$PM_OUT" | sed -n '/^@@ocilink-test-env@@$/,/^@@ping@@$/p' | sed '1d;$d')
 	PM_PING=$(printf '%s\n' "$PM_OUT" | sed -n '/^@@ping@@$/,$p' | sed 1d)
 }
@@ -220,7 +231,7 @@ pm_write_conf() {
 [storage]
 driver = "vfs"
 graphroot = "$PM_DIR/root"
-runroot = "$PM_DIR/runroot"
+runroot = "$PM_RUNROOT"
 EOF
 	printf 'unqualified-search-registries = []\n' >"$PM_DIR/registries.conf"
 	cat >"$PM_DIR/containers.conf" <<EOF
@@ -300,7 +311,9 @@ pm_init() {
 	[ -x /usr/lib/podman/netavark ] || fail "netavark is not installed (apt-get install -y netavark)"
 	command -v iptables >/dev/null || fail "iptables not found: netavark needs it (apt-get install -y iptables)"
 	[ -d "$PM_TEMPLATES" ] || fail "hooks templates not found: $PM_TEMPLATES"
-	mkdir -p "$PM_DIR"/{root,runroot,tmp,netconf} "$PM_NOHOOKS"
+	[ "${#PM_RUNROOT}" -le 50 ] ||
+		fail "podman's run root $PM_RUNROOT is longer than 50 bytes: podman 4.3 then takes 20 s per attached run (use a shorter test name)"
+	mkdir -p "$PM_DIR"/{root,tmp,netconf} "$PM_RUNROOT" "$PM_NOHOOKS"
 	pm_make_hooks_dir "$PM_HOOKS"
 
 	ip netns add "$PM_NS" || fail "ip netns add $PM_NS failed"
@@ -374,6 +387,8 @@ pm_own_pids() {
 pm_cleanup() {
 	local rc=$? left="" ids id p pids ns mp
 	trap - EXIT
+	# a second ^C or TERM must not cut the removal short (lib.sh's part resets these traps)
+	trap '' INT TERM HUP
 	set +e
 	if [ "$PM_UP" = 1 ] && [ -e "$PM_NSPATH" ] && [ -f "$PM_DIR/containers.conf" ]; then
 		ids=$(PM_TIMEOUT=30 pm ps -aq --no-trunc 2>/dev/null </dev/null)
@@ -399,7 +414,7 @@ pm_cleanup() {
 		[ -z "$pids" ] || kill -9 $pids 2>/dev/null
 	fi
 	# container network namespaces (netavark's /run/netns/netns-*) that hold an address of ours
-	for ns in $(ls /run/netns 2>/dev/null | grep '^netns-'); do
+	for ns in $(pm_netavark_netns); do
 		grep -qxF -- "$ns" <<<"$PM_NETNS_BEFORE" && continue
 		matches "$(ip -n "$ns" -4 -o addr show 2>/dev/null)" " ${PM_SUBNET3//./\\.}\\.[0-9]+/" || continue
 		left="$left netns:$ns"
@@ -416,6 +431,8 @@ pm_cleanup() {
 	done
 	pm_rundir_tidy
 	pm_blobcache_tidy
+	[ "$(cat /proc/sys/net/ipv4/ip_forward 2>/dev/null)" = "$PM_HOST_FWD" ] ||
+		left="$left host-sysctl:net.ipv4.ip_forward=$(cat /proc/sys/net/ipv4/ip_forward) (was $PM_HOST_FWD; not reverted, find out who changed it)"
 	if [ -n "$left" ]; then
 		echo "FAIL: $OCL_TEST (${RUNTIME:-?}): podman cleanup left:$left" >&2
 		[ "$rc" = 0 ] && rc=1
@@ -429,15 +446,18 @@ pm_cleanup() {
 pm_rundir_tidy() {
 	local f
 	[ "$PM_HAD_RUNDIR" = 0 ] && [ -d "$PM_RUNDIR" ] || return 0
-	for f in $(ls -A "$PM_RUNDIR"); do
-		case "$f" in
+	for f in "$PM_RUNDIR"/* "$PM_RUNDIR"/.[!.]*; do
+		[ -e "$f" ] || continue
+		case "${f##*/}" in
 		ipam.db) flock -n -x "$PM_RUNDIR/ipam.db" true || return 0 ;;
 		aardvark-dns) [ -z "$(ls -A "$PM_RUNDIR/aardvark-dns")" ] || return 0 ;;
 		*) return 0 ;;
 		esac
 	done
 	# someone else's podman network namespace may still be using the database
-	ls /run/netns 2>/dev/null | grep -v "^$PM_NS\$" | grep -q '^ocl-pod-' && return 0
+	for f in /run/netns/ocl-pod-*; do
+		[ -e "$f" ] && [ "$f" != "$PM_NSPATH" ] && return 0
+	done
 	rm -rf "$PM_RUNDIR"
 	[ "$PM_HAD_RUNCONTAINERS" = 0 ] && rmdir /run/containers 2>/dev/null
 	return 0

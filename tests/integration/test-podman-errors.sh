@@ -46,7 +46,6 @@ pm_exists example || fail "podman stop removed example"
 note "example is $(pm_state example), not removed"
 pm_recipient r-stopped example:ex ex
 expect_link_failure r-stopped example:ex example 'not running|stopped|not found'
-note "reason given for the stopped source: $(grep -o "ocilink-hook: r-stopped: .*" <<<"$PM_ALL" | head -n 1)"
 
 # 3. name overrides
 pm_source database-server --annotation io.ocilink.name=db

@@ -37,10 +37,13 @@ expect_eq "hooks podman matched for a container without annotations" "$(printf '
 	'hook ocilink-precreate.json did not match')" "$dbg"
 
 # mask CONTAINER: what differs between two containers by id, time, hostname, netns and layer
-P_ID=$(pm_id plain) B_ID=$(pm_id bare)
-P_HN=$(pm_hostname plain) B_HN=$(pm_hostname bare)
-P_CFG=$(pm_inspect plain '{{.OCIConfigPath}}') B_CFG=$(pm_inspect bare '{{.OCIConfigPath}}')
-P_IP=$(pm_ip plain) B_IP=$(pm_ip bare)
+for c in plain bare; do
+	pm_inspect "$c" '{{.Id}} {{.Config.Hostname}} {{.OCIConfigPath}}' >"$T/$c.ids" || exit 1
+	pm_ip "$c" >>"$T/$c.ids" || exit 1
+done
+read -r P_ID P_HN P_CFG P_IP < <(tr '\n' ' ' <"$T/plain.ids")
+read -r B_ID B_HN B_CFG B_IP < <(tr '\n' ' ' <"$T/bare.ids")
+[ -n "$P_IP" ] && [ -n "$B_IP" ] && [ -f "$P_CFG" ] && [ -f "$B_CFG" ] || fail "cannot inspect plain and bare: $(cat "$T/plain.ids" "$T/bare.ids")"
 mask_cmd() { # ID HOSTNAME CONFIG IP NAME: a sed script
 	local ns layer
 	ns=$(jq -r '.linux.namespaces[] | select(.type == "network") | .path // empty' "$3")
@@ -112,7 +115,7 @@ stats() { # a list of milliseconds -> "min A, median B, max C ms"
 : >"$T/cost.none"
 : >"$T/cost.hooks"
 : >"$T/cost.link"
-for i in $(seq "$PM_COST_RUNS"); do
+for ((i = 0; i < PM_COST_RUNS; i++)); do
 	t0=$(date +%s%N)
 	pm --hooks-dir "$PM_NOHOOKS" run --rm --network "$PM_NET" "$PM_IMAGE" true </dev/null >>"$T/logs/cost.log" 2>&1 ||
 		fail "podman run --rm true without hooks failed: $(tail -n 3 "$T/logs/cost.log")"

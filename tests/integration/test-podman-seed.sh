@@ -22,6 +22,14 @@ matches "$SRC_IP" "^${PM_SUBNET3//./\\.}\\.[0-9]+\$" || fail "example's address 
 [ "$SRC_HN" = "${SRC_ID:0:12}" ] || fail "podman's hostname for example is '$SRC_HN', not the first 12 characters of its id"
 note "example: id ${SRC_ID:0:12}, hostname $SRC_HN, address $SRC_IP, pid $SRC_PID"
 
+# netavark worked inside ocl-pod-$$ only: its bridge (with the gateway) is there, not in the
+# host's namespace
+BR=$(pm_ok network network inspect "$PM_NET" --format '{{.NetworkInterface}}') || exit 1
+matches "$(ip -n "$PM_NS" -4 -o addr show dev "$BR" 2>&1)" "inet ${PM_SUBNET3//./\\.}\\.1/24" ||
+	fail "netavark's bridge $BR with ${PM_SUBNET3}.1 is not in $PM_NS"
+! ip -o link show dev "$BR" >/dev/null 2>&1 || fail "netavark's bridge $BR is in the host's network namespace"
+ok "netavark's bridge $BR is in $PM_NS, not in the host's namespace"
+
 # the registry: podman's name, id, pid, address, ports
 rec=$(registry_record example) || exit 1
 [ "$(printf '%s\n' "$rec" | grep -c .)" = 1 ] || fail "expected one registry record named example, got: $(hook_list_json)"
@@ -38,12 +46,19 @@ expect_pm_ok "recipient linking example:ex"
 printf '%s\n' "$PM_HOSTS" >"$T/hosts.seen"
 expect_ocilink_block "$T/hosts.seen" recipient "$(pm_hook_line "$SRC_IP" ex "$SRC_HN" example)"
 [ "$(grep -cE $'\tex( |$)' "$T/hosts.seen")" = 1 ] || { cat -A "$T/hosts.seen" >&2; fail "more than one line for the alias ex"; }
-# podman's own lines are still there, outside the block, before it
-outside=$(hosts_outside "$T/hosts.seen" recipient)
-matches "$outside" $'^127\\.0\\.0\\.1\tlocalhost$' || fail "podman's localhost line is gone: $outside"
-matches "$outside" $'^10\\.233\\.[0-9]+\\.[0-9]+\t[0-9a-f]{12} recipient$' || fail "podman's line for the recipient itself is gone: $outside"
-[ "$(sed -n '$p' "$T/hosts.seen")" = "# ocilink end recipient" ] || fail "the ocilink block is not at the end of podman's hosts file"
-ok "podman's own /etc/hosts lines are intact"
+# every byte outside the block is what podman wrote: a twin container without links, its own
+# address, hostname and name masked, has the same /etc/hosts
+own_line() { grep -E $'^10\\.233\\.[0-9]+\\.[0-9]+\t[0-9a-f]{12} '"$1\$" "$2"; }
+hosts_outside "$T/hosts.seen" recipient >"$T/hosts.outside"
+r_line=$(own_line recipient "$T/hosts.outside") || { cat -A "$T/hosts.seen" >&2; fail "podman's line for the recipient itself is missing"; }
+pm_run twin --rm --network "$PM_NET" --name twin "$PM_IMAGE" cat /etc/hosts
+expect_pm_ok "a twin without links"
+printf '%s\n' "$PM_OUT" >"$T/hosts.twin"
+t_line=$(own_line twin "$T/hosts.twin") || { cat -A "$T/hosts.twin" >&2; fail "podman's line for the twin itself is missing"; }
+awk -v l="$r_line" '$0 == l { print "@OWN@"; next } { print }' "$T/hosts.outside" >"$T/hosts.outside.masked"
+awk -v l="$t_line" '$0 == l { print "@OWN@"; next } { print }' "$T/hosts.twin" >"$T/hosts.twin.masked"
+expect_same_file "outside the block the recipient's /etc/hosts is podman's own (as a twin's)" \
+	"$T/hosts.twin.masked" "$T/hosts.outside.masked"
 
 got=$(printf '%s\n' "$PM_ENV" | grep '^EX_')
 expect_eq "the spec's twelve EX_* variables in the recipient's process" "$(seed_env "$SRC_IP" recipient | sort)" \
