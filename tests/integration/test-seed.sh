@@ -75,4 +75,8 @@ stop_ctr example
 rec=$(registry_record example) || exit 1
 [ -z "$rec" ] || fail "the source is still in the registry after delete (poststop): $rec"
 ok "poststop removed the records"
+# every hook run above went through the same start-up: the binary enters its seccomp sandbox
+dbg=$(hook --debug list 2>&1 >/dev/null)
+matches "$dbg" 'entered the seccomp sandbox' || fail "the hook did not report entering its sandbox: $dbg"
+ok "the hook runs inside its seccomp sandbox"
 pass
