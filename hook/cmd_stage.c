@@ -172,6 +172,8 @@ static int write_links_block(const struct record *rec, const struct link_plan *p
         if (r < 0)
                 return log_error(r, "refusing the hosts file: it holds a NUL byte or broken ocilink markers "
                                     "for this container");
+        if (out.len < len)
+                (void) hosts_pad_block(&out, rec->name, len - out.len);
         if (out.len > OCILINK_MAX_HOSTS_BYTES) {
                 /* never write a file the next run would refuse to read */
                 buf_done(&out);
@@ -235,7 +237,7 @@ static int stage_register(const struct hook_ctx *ctx, enum stage stage)
         struct oci_state st = { 0 };
         _cleanup_json_ struct json_value *cfg = NULL;
         struct container_ann a = { 0 };
-        struct registry reg = { .dirfd = -EBADF, .namesfd = -EBADF, .idsfd = -EBADF, .lockfd = -EBADF };
+        struct registry reg = REGISTRY_INIT;
         struct record rec = { 0 }, other = { 0 };
         struct link_plan plan = { 0 };
         _cleanup_free_ char *err = NULL, *old = NULL, *ename = NULL;
@@ -299,6 +301,7 @@ static int stage_register(const struct hook_ctx *ctx, enum stage stage)
                         goto out;
                 if (write_links_block(&rec, &plan, &hostsfd, &old, &old_len) < 0)
                         goto out;
+                test_delay_point("hosts file written");
         }
         r = registry_put(&reg, &rec);
         if (r < 0) {
@@ -336,6 +339,8 @@ static void update_recipient(const struct record *rcp, const struct record *src,
         source_hosts_lines(src, alias, &lines);
         if (hosts_replace_alias(old, len, rcp->name, alias, lines.data, lines.len, &out, &found) < 0)
                 log_warn("recipient `%s`: broken ocilink markers in its hosts file, not updated", rcp->name);
+        else if (found && out.len < len && hosts_pad_block(&out, rcp->name, len - out.len) < 0)
+                log_warn("recipient `%s`: cannot pad its hosts block, not updated", rcp->name);
         else if (found && out.len > OCILINK_MAX_HOSTS_BYTES)
                 log_warn("recipient `%s`: its hosts file would grow past %u bytes, not updated", rcp->name,
                          OCILINK_MAX_HOSTS_BYTES);
@@ -353,7 +358,7 @@ static void update_recipient(const struct record *rcp, const struct record *src,
 static int stage_poststart(const struct hook_ctx *ctx)
 {
         struct oci_state st = { 0 };
-        struct registry reg = { .dirfd = -EBADF, .namesfd = -EBADF, .idsfd = -EBADF, .lockfd = -EBADF };
+        struct registry reg = REGISTRY_INIT;
         struct record rec = { 0 }, *all = NULL;
         size_t n = 0;
         _cleanup_free_ char *err = NULL;
@@ -418,7 +423,7 @@ out:
 static int stage_poststop(const struct hook_ctx *ctx)
 {
         struct oci_state st = { 0 };
-        struct registry reg = { .dirfd = -EBADF, .namesfd = -EBADF, .idsfd = -EBADF, .lockfd = -EBADF };
+        struct registry reg = REGISTRY_INIT;
         _cleanup_free_ char *err = NULL;
         int r;
 

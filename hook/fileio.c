@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "links/macro.h"
@@ -96,7 +97,7 @@ int write_fd_inplace(int fd, const char *data, size_t len)
         return 0;
 }
 
-int write_file_atomic_at(int dirfd, const char *name, const char *data, size_t len, mode_t mode)
+int write_file_atomic_via(int tmpdirfd, int dirfd, const char *name, const char *data, size_t len, mode_t mode)
 {
         char tmp[64];
         unsigned long long rnd;
@@ -106,7 +107,7 @@ int write_file_atomic_at(int dirfd, const char *name, const char *data, size_t l
         if (getrandom(&rnd, sizeof rnd, 0) != sizeof rnd)
                 return -EIO;
         snprintf(tmp, sizeof tmp, ".tmp-%016llx", rnd);
-        fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+        fd = openat(tmpdirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
         if (fd < 0)
                 return -errno;
         r = write_all(fd, data, len);
@@ -114,12 +115,32 @@ int write_file_atomic_at(int dirfd, const char *name, const char *data, size_t l
                 r = -errno;
         if (r >= 0 && fsync(fd) < 0)
                 r = -errno;
-        if (r >= 0 && renameat(dirfd, tmp, dirfd, name) < 0)
+        test_delay_point("temp file written");
+        if (r >= 0 && renameat(tmpdirfd, tmp, dirfd, name) < 0)
                 r = -errno;
         if (r < 0) {
-                (void) unlinkat(dirfd, tmp, 0);
+                (void) unlinkat(tmpdirfd, tmp, 0);
                 return r;
         }
         (void) fsync(dirfd);
         return 0;
+}
+
+int write_file_atomic_at(int dirfd, const char *name, const char *data, size_t len, mode_t mode)
+{
+        return write_file_atomic_via(dirfd, dirfd, name, data, len, mode);
+}
+
+void test_delay_point(const char *where)
+{
+        const char *v = secure_getenv("OCILINK_TEST_DELAY_MS");
+        unsigned long ms = 0;
+
+        if (!v || !*v)
+                return;
+        for (; *v >= '0' && *v <= '9' && ms < 100000; v++)
+                ms = ms * 10 + (unsigned long) (*v - '0');
+        (void) where;
+        (void) nanosleep(&(struct timespec) { .tv_sec = (time_t) (ms / 1000), .tv_nsec = (long) (ms % 1000) * 1000000 },
+                         NULL);
 }

@@ -15,5 +15,11 @@ int write_fd_inplace(int fd, const char *data, size_t len);
 /* Replaces dirfd/name atomically: a temp file in the same directory, fsync, rename, fsync of the
  * directory. mode applies to a new file. */
 int write_file_atomic_at(int dirfd, const char *name, const char *data, size_t len, mode_t mode);
+/* The same with the temp file made in tmpdirfd (same filesystem), so a crash leaves its debris in
+ * one known place. */
+int write_file_atomic_via(int tmpdirfd, int dirfd, const char *name, const char *data, size_t len, mode_t mode);
+/* Reliability tests only: with OCILINK_TEST_DELAY_MS=N in the environment, sleeps N ms here, so a
+ * test can kill the hook between two steps of its work. */
+void test_delay_point(const char *where);
 /* Writes all of data to fd (a pipe or stdout). */
 int write_all(int fd, const char *data, size_t len);

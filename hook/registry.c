@@ -44,7 +44,7 @@ static int check_dir(int fd)
 
 int registry_open(const char *path, bool create, struct registry *ret, char **reterr)
 {
-        struct registry reg = { .dirfd = -EBADF, .namesfd = -EBADF, .idsfd = -EBADF, .lockfd = -EBADF };
+        struct registry reg = REGISTRY_INIT;
         _cleanup_free_ char *q = escape_str(path);
         int r;
 
@@ -75,6 +75,7 @@ int registry_open(const char *path, bool create, struct registry *ret, char **re
         }
         reg.namesfd = open_subdir(reg.dirfd, "names", create);
         reg.idsfd = open_subdir(reg.dirfd, "ids", create);
+        reg.tmpfd = create ? open_subdir(reg.dirfd, "tmp", true) : -EBADF;
         if (!create && (reg.namesfd == -ENOENT || reg.idsfd == -ENOENT)) {
                 /* a directory nothing has registered in yet */
                 closep(&reg.namesfd);
@@ -84,8 +85,8 @@ int registry_open(const char *path, bool create, struct registry *ret, char **re
                 *ret = reg;
                 return 0;
         }
-        if (reg.namesfd < 0 || reg.idsfd < 0) {
-                r = reg.namesfd < 0 ? reg.namesfd : reg.idsfd;
+        if (reg.namesfd < 0 || reg.idsfd < 0 || (create && reg.tmpfd < 0)) {
+                r = reg.namesfd < 0 ? reg.namesfd : reg.idsfd < 0 ? reg.idsfd : reg.tmpfd;
                 *reterr = xasprintf("cannot open the registry in `%s`: %s", q, strerror(-r));
                 goto fail;
         }
@@ -110,9 +111,30 @@ void registry_close(struct registry *reg)
         closep(&reg->dirfd);
         closep(&reg->namesfd);
         closep(&reg->idsfd);
+        closep(&reg->tmpfd);
         closep(&reg->lockfd);
         free(reg->path);
-        *reg = (struct registry) { .dirfd = -EBADF, .namesfd = -EBADF, .idsfd = -EBADF, .lockfd = -EBADF };
+        *reg = (struct registry) REGISTRY_INIT;
+}
+
+/* Every writer holds the lock while its temp file exists: whatever is in tmp/ when we hold the
+ * lock belongs to a hook that was killed mid-write. */
+static void sweep_tmp(struct registry *reg)
+{
+        _cleanup_close_ int fd = -EBADF;
+        struct dirent *de;
+        DIR *d;
+
+        if (reg->tmpfd < 0)
+                return;
+        fd = openat(reg->tmpfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0 || !(d = fdopendir(fd)))
+                return;
+        TAKE_FD(fd);
+        while ((de = readdir(d)))
+                if (strncmp(de->d_name, ".tmp-", 5) == 0)
+                        (void) unlinkat(reg->tmpfd, de->d_name, 0);
+        closedir(d);
 }
 
 int registry_lock(struct registry *reg, char **reterr)
@@ -123,8 +145,11 @@ int registry_lock(struct registry *reg, char **reterr)
         for (;;) {
                 long elapsed_ms;
 
-                if (flock(reg->lockfd, LOCK_EX | LOCK_NB) == 0)
+                if (flock(reg->lockfd, LOCK_EX | LOCK_NB) == 0) {
+                        sweep_tmp(reg);
+                        test_delay_point("registry locked");
                         return 0;
+                }
                 if (errno != EWOULDBLOCK && errno != EINTR) {
                         int r = -errno;
                         *reterr = xasprintf("cannot lock the registry: %s", strerror(errno));
@@ -364,10 +389,13 @@ int registry_put(struct registry *reg, const struct record *rec)
                         record_done(&prev);
                 }
         }
-        r = write_file_atomic_at(reg->namesfd, file, json, strlen(json), 0600);
+        /* The id entry first: killed between the two, there is an id without a record (read as
+         * absent, replaced by the next write), never a record that poststop cannot find. */
+        r = write_file_atomic_via(reg->tmpfd, reg->idsfd, rec->id, rec->name, strlen(rec->name), 0600);
         if (r < 0)
                 return r;
-        return write_file_atomic_at(reg->idsfd, rec->id, rec->name, strlen(rec->name), 0600);
+        test_delay_point("id entry written");
+        return write_file_atomic_via(reg->tmpfd, reg->namesfd, file, json, strlen(json), 0600);
 }
 
 int registry_remove_id(struct registry *reg, const char *id)

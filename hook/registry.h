@@ -1,5 +1,6 @@
 #pragma once
 
+#include <errno.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -10,6 +11,8 @@
  *     <dir>/lock                 flock(2) target; the only file that outlives containers
  *     <dir>/names/<name>.json    one record per container name (names are unique among running ones)
  *     <dir>/ids/<id>             the name registered for a container id (poststop gets only the id)
+ *     <dir>/tmp/                 temp files on their way to names/ or ids/; whatever a killed hook left
+ *                                there is removed by the next one that takes the lock
  * Writers take the lock (bounded wait) for every multi-step update; files are replaced by
  * temp file + fsync + rename, so a reader or a crash sees the old or the new record, never a mix. */
 
@@ -33,9 +36,13 @@ struct registry {
         int dirfd;
         int namesfd;
         int idsfd;
+        int tmpfd;
         int lockfd;
         char *path;
 };
+
+#define REGISTRY_INIT \
+        { .dirfd = -EBADF, .namesfd = -EBADF, .idsfd = -EBADF, .tmpfd = -EBADF, .lockfd = -EBADF, .path = NULL }
 
 /* Opens the state directory; with create, creates it (mode 0700) when missing, else a missing
  * directory reads as an empty registry (list and explain change nothing). Refuses a directory not

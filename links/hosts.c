@@ -182,3 +182,31 @@ int hosts_get_block(const char *content, size_t len, const char *owner, struct b
         *ret_found = b.found;
         return 0;
 }
+
+int hosts_pad_block(struct buf *content, const char *owner, size_t pad)
+{
+        struct buf out = { 0 };
+        struct block b;
+        int r;
+
+        if (pad == 0)
+                return 0;
+        r = find_block(content->data, content->len, owner, &b);
+        if (r < 0)
+                return r;
+        if (!b.found)
+                return -ENOENT;
+        buf_append(&out, content->data, b.end);
+        if (pad == 1)
+                buf_puts(&out, "\n");
+        else {
+                buf_puts(&out, "#");
+                for (size_t i = 0; i < pad - 2; i++)
+                        buf_puts(&out, " ");
+                buf_puts(&out, "\n");
+        }
+        buf_append(&out, content->data + b.end, content->len - b.end);
+        buf_done(content);
+        *content = out;
+        return 0;
+}

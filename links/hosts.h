@@ -28,5 +28,10 @@ int hosts_set_block(const char *content, size_t len, const char *owner, const ch
  * first). *ret_found tells whether there was such a line; without one, ret is content unchanged. */
 int hosts_replace_alias(const char *content, size_t len, const char *owner, const char *alias, const char *lines,
                         size_t lines_len, struct buf *ret, bool *ret_found);
+/* Grows owner's block in content by exactly pad bytes (a comment line of spaces before its end
+ * marker, or a blank line for pad 1), so that an in-place rewrite that would shrink the file can
+ * be one write of the old length: a hook killed between a write and a truncate would otherwise
+ * leave the new content followed by the old tail. -ENOENT when content has no such block. */
+int hosts_pad_block(struct buf *content, const char *owner, size_t pad);
 /* Parses owner's block: the link lines it holds (without markers), or an empty buf. */
 int hosts_get_block(const char *content, size_t len, const char *owner, struct buf *ret, bool *ret_found);

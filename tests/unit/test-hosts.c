@@ -161,6 +161,35 @@ static void restart_replaces_alias_lines(void **state)
         buf_done(&out);
 }
 
+/* A shrinking rewrite is padded inside the block to the old length: one write, no truncate. */
+static void pad_block(void **state)
+{
+        const char *old = "a b\n# ocilink begin web\n10.0.0.100\tex h example\n# ocilink end web\nz y\n";
+        struct buf out = { 0 };
+        bool found;
+
+        assert_int_equal(hosts_replace_alias(old, strlen(old), "web", "ex", "10.0.0.2\tex h example\n",
+                                             strlen("10.0.0.2\tex h example\n"), &out, &found),
+                         0);
+        assert_int_equal(out.len, strlen(old) - 2);
+        assert_int_equal(hosts_pad_block(&out, "web", 2), 0);
+        assert_int_equal(out.len, strlen(old));
+        assert_string_equal(out.data, "a b\n# ocilink begin web\n10.0.0.2\tex h example\n#\n# ocilink end web\nz y\n");
+        assert_int_equal(hosts_pad_block(&out, "web", 1), 0);
+        assert_string_equal(out.data, "a b\n# ocilink begin web\n10.0.0.2\tex h example\n#\n\n# ocilink end web\nz y\n");
+        assert_int_equal(hosts_pad_block(&out, "web", 5), 0);
+        assert_non_null(strstr(out.data, "\n#   \n# ocilink end web\n"));
+        /* the padding is inside the block: the next rewrite replaces it, and the alias still matches */
+        struct buf again = { 0 };
+        assert_int_equal(hosts_set_block(out.data, out.len, "web", "10.0.0.3\tex h example\n",
+                                         strlen("10.0.0.3\tex h example\n"), &again),
+                         0);
+        assert_string_equal(again.data, "a b\n# ocilink begin web\n10.0.0.3\tex h example\n# ocilink end web\nz y\n");
+        buf_done(&again);
+        assert_int_equal(hosts_pad_block(&out, "other", 3), -ENOENT);
+        buf_done(&out);
+}
+
 static void get_block(void **state)
 {
         const char *s = "x\n# ocilink begin web\n1.2.3.4\ta b\n# ocilink end web\n";
@@ -184,6 +213,7 @@ int main(void)
                 cmocka_unit_test(block_keeps_other_bytes),
                 cmocka_unit_test(block_refuses_broken_markers),
                 cmocka_unit_test(restart_replaces_alias_lines),
+                cmocka_unit_test(pad_block),
                 cmocka_unit_test(get_block),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

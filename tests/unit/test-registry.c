@@ -58,7 +58,7 @@ static int setup(void **state)
                 return -1;
         }
         snprintf(f->state, sizeof f->state, "%s/state", f->base);
-        f->reg = (struct registry) { .dirfd = -EBADF, .namesfd = -EBADF, .idsfd = -EBADF, .lockfd = -EBADF };
+        f->reg = (struct registry) REGISTRY_INIT;
         *state = f;
         return 0;
 }
@@ -99,7 +99,7 @@ static struct registry *reg_open(struct fx *f)
 
 static void check_refused_open(const char *path, int want)
 {
-        struct registry reg = { .dirfd = -EBADF, .namesfd = -EBADF, .idsfd = -EBADF, .lockfd = -EBADF };
+        struct registry reg = REGISTRY_INIT;
         char *err = NULL;
         int r = registry_open(path, true, &reg, &err);
         bool empty = !err || !err[0];
