@@ -124,6 +124,19 @@ static bool first_name_is(const char *line, size_t llen, const char *alias)
         return i - start == al && memcmp(line + start, alias, al) == 0;
 }
 
+/* A padding line of hosts_pad_block: empty, or '#' followed by spaces only. */
+static bool is_pad_line(const char *line, size_t llen)
+{
+        if (llen == 0)
+                return true;
+        if (line[0] != '#')
+                return false;
+        for (size_t i = 1; i < llen; i++)
+                if (line[i] != ' ')
+                        return false;
+        return true;
+}
+
 int hosts_replace_alias(const char *content, size_t len, const char *owner, const char *alias, const char *lines,
                         size_t lines_len, struct buf *ret, bool *ret_found)
 {
@@ -152,7 +165,8 @@ int hosts_replace_alias(const char *content, size_t len, const char *owner, cons
                         if (!found)
                                 buf_append(&out, lines, lines_len);
                         found = true;
-                } else
+                } else if (!is_pad_line(content + pos, llen))
+                        /* earlier padding goes: the caller pads again only what this rewrite needs */
                         buf_append(&out, content + pos, next - pos);
                 pos = next;
         }

@@ -25,7 +25,8 @@ void hosts_link_lines(const char *alias, const char *hostname, const char *name,
 int hosts_set_block(const char *content, size_t len, const char *owner, const char *lines, size_t lines_len,
                     struct buf *ret);
 /* In owner's block, replaces the lines whose first name is alias by lines (at the place of the
- * first). *ret_found tells whether there was such a line; without one, ret is content unchanged. */
+ * first) and drops padding lines (see hosts_pad_block). *ret_found tells whether there was such a
+ * line; without one, ret is content unchanged. */
 int hosts_replace_alias(const char *content, size_t len, const char *owner, const char *alias, const char *lines,
                         size_t lines_len, struct buf *ret, bool *ret_found);
 /* Grows owner's block in content by exactly pad bytes (a comment line of spaces before its end

@@ -161,7 +161,21 @@ static void ref_set(const char *c, size_t len, const struct ref_block *b, const 
         }
 }
 
-/* What hosts_replace_alias must give for a valid file with a block. */
+/* A padding line (hosts_pad_block): empty, or '#' and spaces only. */
+static bool ref_is_pad(const char *l, size_t n)
+{
+        if (n == 0)
+                return true;
+        if (l[0] != '#')
+                return false;
+        for (size_t i = 1; i < n; i++)
+                if (l[i] != ' ')
+                        return false;
+        return true;
+}
+
+/* What hosts_replace_alias must give for a valid file with a block: the alias's lines replaced
+ * at the first one's place, padding lines dropped. */
 static bool ref_replace(const char *c, size_t len, const struct ref_block *b, const char *alias, const char *lines,
                         size_t lines_len, struct buf *out)
 {
@@ -179,7 +193,7 @@ static bool ref_replace(const char *c, size_t len, const struct ref_block *b, co
                         if (!found)
                                 buf_append(out, lines, lines_len);
                         found = true;
-                } else {
+                } else if (!ref_is_pad(c + pos, llen)) {
                         buf_append(out, c + pos, next - pos);
                 }
                 pos = next;

@@ -187,6 +187,15 @@ static void pad_block(void **state)
         assert_string_equal(again.data, "a b\n# ocilink begin web\n10.0.0.3\tex h example\n# ocilink end web\nz y\n");
         buf_done(&again);
         assert_int_equal(hosts_pad_block(&out, "other", 3), -ENOENT);
+        /* an alias rewrite drops earlier padding: restarts cannot make the block grow */
+        struct buf grown = { 0 };
+        bool f2;
+        assert_int_equal(hosts_replace_alias(out.data, out.len, "web", "ex", "10.0.0.200\tex h example\n",
+                                             strlen("10.0.0.200\tex h example\n"), &grown, &f2),
+                         0);
+        assert_true(f2);
+        assert_string_equal(grown.data, "a b\n# ocilink begin web\n10.0.0.200\tex h example\n# ocilink end web\nz y\n");
+        buf_done(&grown);
         buf_done(&out);
 }
 
