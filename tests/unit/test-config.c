@@ -74,31 +74,6 @@ static char g_dir[256];     /* mkdtemp dir for `runc spec`, "" when none */
 static char *g_spec;        /* the base document's text */
 static const char *g_source = "embedded";
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-        (void) st;
-        (void) flag;
-        (void) ftw;
-        (void) remove(path);
-        return 0;
-}
-
-static char *slurp(const char *path)
-{
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        struct buf b = { 0 };
-        char tmp[8192];
-        ssize_t n;
-
-        if (fd < 0)
-                return NULL;
-        buf_append(&b, "", 0);
-        while ((n = read(fd, tmp, sizeof tmp)) > 0)
-                buf_append(&b, tmp, (size_t) n);
-        close(fd);
-        return b.data;
-}
-
 /* Runs `runc spec --bundle g_dir` (quietly); true when it wrote a config.json. */
 static bool run_runc_spec(void)
 {
@@ -133,7 +108,7 @@ static int group_setup(void **state)
         if (run_runc_spec()) {
                 char p[512];
                 snprintf(p, sizeof p, "%s/config.json", g_dir);
-                g_spec = slurp(p);
+                g_spec = test_read_file(p, NULL);
                 if (g_spec)
                         g_source = "runc spec";
         }
@@ -147,7 +122,7 @@ static int group_teardown(void **state)
 {
         (void) state;
         if (g_dir[0])
-                (void) nftw(g_dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+                test_rm_rf(g_dir);
         g_dir[0] = '\0';
         free(g_spec);
         g_spec = NULL;

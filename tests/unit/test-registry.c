@@ -32,20 +32,6 @@ struct fx {
         pid_t child; /* a forked child to reap in teardown, or 0 */
 };
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-        (void) st;
-        (void) flag;
-        (void) ftw;
-        (void) remove(path);
-        return 0;
-}
-
-static void rm_rf(const char *path)
-{
-        (void) nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 static int setup(void **state)
 {
         struct fx *f = calloc(1, sizeof *f);
@@ -75,7 +61,7 @@ static int teardown(void **state)
         }
         if (f->open)
                 registry_close(&f->reg);
-        rm_rf(f->base);
+        test_rm_rf(f->base);
         free(f);
         *state = NULL;
         return 0;
@@ -139,22 +125,6 @@ static void xwrite_file(const char *path, const char *data)
         assert_true(fd >= 0);
         assert_int_equal(write(fd, data, strlen(data)), (ssize_t) strlen(data));
         assert_int_equal(close(fd), 0);
-}
-
-static char *read_all(const char *path)
-{
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        struct buf b = { 0 };
-        char tmp[4096];
-        ssize_t n;
-
-        if (fd < 0)
-                return NULL;
-        buf_append(&b, "", 0);
-        while ((n = read(fd, tmp, sizeof tmp)) > 0)
-                buf_append(&b, tmp, (size_t) n);
-        close(fd);
-        return b.data;
 }
 
 static bool exists(const char *path)
@@ -364,7 +334,7 @@ static void put_get_round_trip(void **state)
 
         /* the files: names/web.json and ids/<id> holding the name */
         assert_mode(sub(f, "names/web.json"), S_IFREG, 0600);
-        ids = read_all(sub(f, "ids/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
+        ids = test_read_file(sub(f, "ids/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"), NULL);
         assert_non_null(ids);
         assert_string_equal(ids, "web");
         free(ids);
@@ -504,7 +474,7 @@ static void new_name_for_same_id_drops_old(void **state)
         assert_int_equal(registry_get_id(reg, "id-1", &got), 0);
         assert_string_equal(got.name, "new");
         record_done(&got);
-        ids = read_all(sub(f, "ids/id-1"));
+        ids = test_read_file(sub(f, "ids/id-1"), NULL);
         assert_string_equal(ids, "new");
         free(ids);
         record_done(&rec);

@@ -48,24 +48,6 @@ static void xwrite_file(const char *path, const void *data, size_t len, mode_t m
 }
 
 /* Whole file (following symlinks), NUL-terminated; *ret_len its size. NULL if it cannot be read. */
-static char *read_all(const char *path, size_t *ret_len)
-{
-        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-        struct buf b = { 0 };
-        char tmp[8192];
-        ssize_t n;
-
-        if (fd < 0)
-                return NULL;
-        buf_append(&b, "", 0);
-        while ((n = read(fd, tmp, sizeof tmp)) > 0)
-                buf_append(&b, tmp, (size_t) n);
-        close(fd);
-        if (ret_len)
-                *ret_len = b.len;
-        return b.data;
-}
-
 static char *read_fd_all(int fd, size_t *ret_len)
 {
         struct buf b = { 0 };
@@ -117,7 +99,7 @@ static void snapshot_into(const char *dir, struct buf *b)
                         buf_printf(b, "  -> %s\n", t);
                 } else if (S_ISREG(st.st_mode)) {
                         size_t len = 0;
-                        char *c = read_all(p, &len);
+                        char *c = test_read_file(p, &len);
                         buf_puts(b, "  [");
                         if (c)
                                 buf_append(b, c, len);
@@ -138,20 +120,6 @@ static char *snapshot(const char *dir)
         return b.data;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-        (void) st;
-        (void) flag;
-        (void) ftw;
-        (void) remove(path);
-        return 0;
-}
-
-static void rm_rf(const char *path)
-{
-        (void) nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 static int setup(void **state)
 {
         const struct mode *m = *state;
@@ -169,7 +137,7 @@ static int setup(void **state)
         snprintf(f->out, sizeof f->out, "%s/outside", f->base);
         snprintf(f->canary, sizeof f->canary, "%s/canary", f->out);
         if (mkdir(f->root, 0755) < 0 || mkdir(f->out, 0755) < 0) {
-                rm_rf(f->base);
+                test_rm_rf(f->base);
                 free(f);
                 return -1;
         }
@@ -178,7 +146,7 @@ static int setup(void **state)
                 if (fd < 0 || write(fd, CANARY, sizeof CANARY - 1) != (ssize_t) (sizeof CANARY - 1)) {
                         if (fd >= 0)
                                 close(fd);
-                        rm_rf(f->base);
+                        test_rm_rf(f->base);
                         free(f);
                         return -1;
                 }
@@ -199,7 +167,7 @@ static int teardown(void **state)
         alarm(0);
         unsetenv("OCILINK_TEST_NO_OPENAT2");
         if (f) {
-                rm_rf(f->base);
+                test_rm_rf(f->base);
                 free(f);
         }
         *state = NULL;
@@ -335,7 +303,7 @@ static void regular_opens_rw(void **state)
         /* writable through the fd, and it is the very file */
         assert_int_equal(pwrite(fd, "10", 2, 0), 2);
         close(fd);
-        got = read_all(P(f, "etc/hosts"), &len);
+        got = test_read_file(P(f, "etc/hosts"), &len);
         assert_string_equal(got, "107.0.0.1\tlocalhost\n");
         free(got);
 }
@@ -389,7 +357,7 @@ static void abs_symlink_to_host_hosts_refused(void **state)
 {
         struct fx *f = *state;
         size_t l1 = 0, l2 = 0;
-        char *before = read_all("/etc/hosts", &l1), *after;
+        char *before = test_read_file("/etc/hosts", &l1), *after;
         struct stat s1, s2, st;
 
         assert_non_null(before);
@@ -397,7 +365,7 @@ static void abs_symlink_to_host_hosts_refused(void **state)
         etc(f);
         assert_int_equal(symlink("/etc/hosts", P(f, "etc/hosts")), 0);
         expect_refused(f->root, -ELOOP);
-        after = read_all("/etc/hosts", &l2);
+        after = test_read_file("/etc/hosts", &l2);
         assert_non_null(after);
         assert_int_equal(l1, l2);
         assert_memory_equal(before, after, l1);
@@ -443,7 +411,7 @@ static void rel_symlink_to_canary_refused(void **state)
         assert_true(a.st_ino == b.st_ino && a.st_dev == b.st_dev);
 
         expect_refused(f->root, -ELOOP);
-        c = read_all(f->canary, &len);
+        c = test_read_file(f->canary, &len);
         assert_int_equal(len, sizeof CANARY - 1);
         assert_memory_equal(c, CANARY, len);
         after = snapshot(f->out);
@@ -645,7 +613,7 @@ static void hard_link_to_outside_refused(void **state)
                 skip();
         }
         expect_refused(f->root, 0);
-        c = read_all(f->canary, &len);
+        c = test_read_file(f->canary, &len);
         assert_int_equal(len, sizeof CANARY - 1);
         assert_memory_equal(c, CANARY, len);
         free(c);
@@ -756,7 +724,7 @@ static void engine_host_hosts_refused(void **state)
 {
         struct fx *f = *state;
         size_t l1 = 0, l2 = 0;
-        char *before = read_all("/etc/hosts", &l1), *after, link_dir[1024], via[PATH_MAX];
+        char *before = test_read_file("/etc/hosts", &l1), *after, link_dir[1024], via[PATH_MAX];
 
         assert_non_null(before);
         expect_engine_refused("/etc/hosts", 0);
@@ -768,7 +736,7 @@ static void engine_host_hosts_refused(void **state)
         assert_int_equal(symlink("/etc", link_dir), 0);
         snprintf(via, sizeof via, "%s/hosts", link_dir);
         expect_engine_refused(via, 0);
-        after = read_all("/etc/hosts", &l2);
+        after = test_read_file("/etc/hosts", &l2);
         assert_int_equal(l1, l2);
         assert_memory_equal(before, after, l1);
         free(before);
@@ -793,7 +761,7 @@ static void engine_symlink_refused(void **state)
         snprintf(l2, sizeof l2, "%s/hosts-link-canary", f->base);
         assert_int_equal(symlink(f->canary, l2), 0);
         expect_engine_refused(l2, -ELOOP);
-        c = read_all(f->canary, &len);
+        c = test_read_file(f->canary, &len);
         assert_int_equal(len, sizeof CANARY - 1);
         assert_memory_equal(c, CANARY, len);
         free(c);
