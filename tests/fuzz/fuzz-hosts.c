@@ -248,6 +248,28 @@ static void check_set(const char *c, size_t len, const char *owner, bool strict,
                 expect_eq(&removed, &removed_orig);
                 if (!rb->found && (len == 0 || c[len - 1] == '\n'))
                         FUZZ_CHECK(removed.len == len && memcmp(removed.data, c, len) == 0);
+
+                /* Padding (a shrinking rewrite's filler) grows the file by exactly the amount asked,
+                 * stays inside the block, and goes again with the next set of the block. */
+                if (found) {
+                        size_t pad = 1 + (lines_len + len) % 300;
+                        struct buf padded = { 0 }, reset = { 0 };
+                        struct ref_block pb;
+
+                        buf_append(&padded, out.data, out.len);
+                        FUZZ_CHECK(hosts_pad_block(&padded, owner, pad) == 0);
+                        FUZZ_CHECK(padded.len == out.len + pad);
+                        ref_find(padded.data, padded.len, begin_mark, end_mark, &pb);
+                        FUZZ_CHECK(pb.valid && pb.found);
+                        /* outside the block, nothing moved */
+                        FUZZ_CHECK(pb.begin == ob.begin);
+                        FUZZ_CHECK(padded.len - pb.after == out.len - ob.after);
+                        FUZZ_CHECK(memcmp(padded.data + pb.after, out.data + ob.after, out.len - ob.after) == 0);
+                        FUZZ_CHECK(hosts_set_block(padded.data, padded.len, owner, lines, lines_len, &reset) == 0);
+                        expect_eq(&reset, &out);
+                        buf_done(&padded);
+                        buf_done(&reset);
+                }
         }
         buf_done(&out);
         buf_done(&want);
