@@ -11,41 +11,14 @@
 #include "links/macro.h"
 #include "oci/json.h"
 
-static struct json_value *strv_json(char *const *v, size_t n)
-{
-        struct json_value *a = json_new(JSON_ARRAY);
-        for (size_t i = 0; i < n; i++)
-                json_append(a, json_new_string(v[i]));
-        return a;
-}
-
 static void print_json(const struct record *v, size_t n)
 {
         _cleanup_json_ struct json_value *arr = json_new(JSON_ARRAY);
         _cleanup_free_ char *out = NULL;
         size_t len;
 
-        for (size_t i = 0; i < n; i++) {
-                const struct record *r = &v[i];
-                struct json_value *o = json_new(JSON_OBJECT), *v4 = json_new(JSON_ARRAY),
-                                  *v6 = json_new(JSON_ARRAY);
-
-                json_set(o, "name", json_new_string(r->name));
-                json_set(o, "id", json_new_string(r->id));
-                json_set(o, "pid", json_new_int(r->pid));
-                json_set(o, "status", json_new_string(record_is_running(r) ? "running" : "stopped"));
-                json_set(o, "bundle", r->bundle ? json_new_string(r->bundle) : json_new(JSON_NULL));
-                json_set(o, "hostname", r->hostname ? json_new_string(r->hostname) : json_new(JSON_NULL));
-                for (size_t k = 0; k < r->addrs.n4; k++)
-                        json_append(v4, json_new_string(r->addrs.v4[k]));
-                for (size_t k = 0; k < r->addrs.n6; k++)
-                        json_append(v6, json_new_string(r->addrs.v6[k]));
-                json_set(o, "ipv4", v4);
-                json_set(o, "ipv6", v6);
-                json_set(o, "ports", strv_json(r->ports.v, r->ports.n));
-                json_set(o, "links", strv_json(r->links.v, r->links.n));
-                json_append(arr, o);
-        }
+        for (size_t i = 0; i < n; i++)
+                json_append(arr, record_to_tree(&v[i], RECORD_VIEW_LIST));
         if (json_write(arr, true, &out, &len) == 0)
                 (void) write_all(STDOUT_FILENO, out, len);
 }

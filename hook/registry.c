@@ -179,44 +179,52 @@ static struct json_value *str_array(const struct strv *s)
         return a;
 }
 
-static struct json_value *addr_array(char (*v)[INET6_ADDRSTRLEN], size_t n)
-{
-        struct json_value *a = json_new(JSON_ARRAY);
-        for (size_t i = 0; i < n; i++)
-                json_append(a, json_new_string(v[i]));
-        return a;
-}
-
 static struct json_value *opt_string(const char *s)
 {
         return s ? json_new_string(s) : json_new(JSON_NULL);
 }
 
-char *record_to_json(const struct record *rec, bool pretty)
+struct json_value *record_to_tree(const struct record *rec, enum record_view view)
 {
-        _cleanup_json_ struct json_value *o = json_new(JSON_OBJECT);
-        struct json_value *v4 = json_new(JSON_ARRAY);
+        struct json_value *o = json_new(JSON_OBJECT);
+        struct json_value *v4 = json_new(JSON_ARRAY), *v6 = json_new(JSON_ARRAY);
         char num[32];
-        char *out = NULL;
-        size_t len;
 
         json_set(o, "name", json_new_string(rec->name));
         json_set(o, "id", json_new_string(rec->id));
         json_set(o, "pid", json_new_int(rec->pid));
-        snprintf(num, sizeof num, "%llu", rec->start_time);
-        json_set(o, "start_time", json_new_number(num));
+        if (view == RECORD_VIEW_LIST)
+                json_set(o, "status", json_new_string(record_is_running(rec) ? "running" : "stopped"));
+        else {
+                snprintf(num, sizeof num, "%llu", rec->start_time);
+                json_set(o, "start_time", json_new_number(num));
+        }
         json_set(o, "bundle", opt_string(rec->bundle));
         json_set(o, "hostname", opt_string(rec->hostname));
         for (size_t i = 0; i < rec->addrs.n4; i++)
                 json_append(v4, json_new_string(rec->addrs.v4[i]));
+        for (size_t i = 0; i < rec->addrs.n6; i++)
+                json_append(v6, json_new_string(rec->addrs.v6[i]));
         json_set(o, "ipv4", v4);
-        json_set(o, "ipv6", addr_array((char (*)[INET6_ADDRSTRLEN]) rec->addrs.v6, rec->addrs.n6));
-        json_set(o, "ip_fixed", json_new(rec->ip_fixed ? JSON_TRUE : JSON_FALSE));
+        json_set(o, "ipv6", v6);
+        if (view == RECORD_VIEW_FILE)
+                json_set(o, "ip_fixed", json_new(rec->ip_fixed ? JSON_TRUE : JSON_FALSE));
         json_set(o, "ports", str_array(&rec->ports));
         json_set(o, "links", str_array(&rec->links));
-        json_set(o, "env", str_array(&rec->env));
-        json_set(o, "hosts_file", opt_string(rec->hosts_file));
-        json_set(o, "rootfs", opt_string(rec->rootfs));
+        if (view == RECORD_VIEW_FILE) {
+                json_set(o, "env", str_array(&rec->env));
+                json_set(o, "hosts_file", opt_string(rec->hosts_file));
+                json_set(o, "rootfs", opt_string(rec->rootfs));
+        }
+        return o;
+}
+
+char *record_to_json(const struct record *rec, bool pretty)
+{
+        _cleanup_json_ struct json_value *o = record_to_tree(rec, RECORD_VIEW_FILE);
+        char *out = NULL;
+        size_t len;
+
         if (json_write(o, pretty, &out, &len) < 0)
                 abort();
         return out;

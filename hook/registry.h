@@ -6,6 +6,7 @@
 
 #include "links/addrs.h"
 #include "links/strv.h"
+#include "oci/json.h"
 
 /* ocilink's record of the containers it has seen start, in its state directory:
  *     <dir>/lock                 flock(2) target; the only file that outlives containers
@@ -66,6 +67,13 @@ int registry_list(struct registry *reg, struct record **ret, size_t *ret_n, stru
 bool record_is_running(const struct record *rec);
 void record_done(struct record *rec);
 void records_free(struct record *v, size_t n);
+enum record_view {
+        RECORD_VIEW_FILE, /* everything, as stored in names/<name>.json */
+        RECORD_VIEW_LIST, /* what `list --json` shows: with status, without internal fields */
+};
+
+/* A record as a JSON object (caller frees). */
+struct json_value *record_to_tree(const struct record *rec, enum record_view view);
 /* JSON text of a record, and back. */
 char *record_to_json(const struct record *rec, bool pretty);
 int record_from_json(const char *buf, size_t len, struct record *ret);

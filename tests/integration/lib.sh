@@ -287,6 +287,29 @@ start_detached() {
 	rt run -d --bundle "$dir" "$name" </dev/null >>"$T/logs/$name.log" 2>&1
 }
 
+# start_source NAME NSPATH EXPOSE [ENV...]: a detached, registered source in bundle $T/b/NAME
+# (hostname NAME-host, io.ocilink.name NAME, io.ocilink.expose EXPOSE, prepared with the hooks)
+start_source() {
+	local name=$1 ns=$2 expose=$3 d=$T/b/$1 e
+	shift 3
+	mkbundle "$d" "$name-host" "$KEEPALIVE"
+	bundle_netns "$d" "$ns"
+	for e; do bundle_env "$d" "$e"; done
+	bundle_annotate "$d" io.ocilink.name "$name"
+	bundle_annotate "$d" io.ocilink.expose "$expose"
+	ocl_prepare "$d" 2>"$T/logs/prepare-$name.err" || fail "prepare of $name failed: $(cat "$T/logs/prepare-$name.err")"
+	start_detached "$name" "$d" || fail "$name did not start: $(cat "$T/logs/$name.log")"
+	expect_running "$name"
+}
+
+# state_json ID BUNDLE STATUS: an OCI state for a direct stage call, with pid $PID (dropped for
+# "stopped") and the bundle's config annotations
+state_json() {
+	jq --arg id "$1" --argjson pid "$PID" --arg b "$2" --arg st "$3" --slurpfile c "$2/config.json" \
+		'.id = $id | .pid = $pid | .bundle = $b | .status = $st | .annotations = ($c[0].annotations // {})
+		 | if $st == "stopped" then del(.pid) else . end' "$BUNDLES_DIR/state-creating.json"
+}
+
 # run_fg NAME DIR: run in the foreground; sets RUN_OUT (stdout), RUN_ERR (stderr), RUN_RC
 run_fg() {
 	local name=$1 dir=$2

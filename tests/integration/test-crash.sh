@@ -32,11 +32,6 @@ mini_bundle() {
 }
 
 # state_json ID BUNDLE STATUS: an OCI state for a direct call (the annotations of BUNDLE's config)
-state_json() {
-	jq --arg id "$1" --argjson pid "$PID" --arg b "$2" --arg st "$3" --slurpfile c "$2/config.json" \
-		'.id = $id | .pid = $pid | .bundle = $b | .status = $st | .annotations = ($c[0].annotations // {})
-		 | if $st == "stopped" then del(.pid) else . end' "$BUNDLES_DIR/state-creating.json"
-}
 
 # stage_ok STATEDIR ID BUNDLE STAGE STATUS: a clean run, must succeed
 stage_ok() {

@@ -34,14 +34,7 @@ ns_h=$(net_add h 10.231.0.12) || exit 1
 NS_H_NAME=$(basename "$ns_h")
 
 src=$T/b/example
-mkbundle "$src" example-host "$KEEPALIVE"
-bundle_netns "$src" "$ns_src"
-bundle_env "$src" "BOOK=Learning Docker"
-bundle_annotate "$src" io.ocilink.name example
-bundle_annotate "$src" io.ocilink.expose 80
-ocl_prepare "$src" 2>"$T/logs/prepare-example.err" || fail "prepare of the source failed: $(cat "$T/logs/prepare-example.err")"
-start_detached example "$src" || fail "the source did not start: $(cat "$T/logs/example.log")"
-expect_running example
+start_source example "$ns_src" 80 "BOOK=Learning Docker"
 
 CANARY=/tmp/ocl-canary-$OCL_ID
 on_cleanup "rm -f '$CANARY'"

@@ -18,13 +18,7 @@ ns_src=$(net_add src 10.231.0.11) || exit 1
 ns_h=$(net_add h 10.231.0.12) || exit 1
 
 src=$T/b/example
-mkbundle "$src" example-host "$KEEPALIVE"
-bundle_netns "$src" "$ns_src"
-bundle_annotate "$src" io.ocilink.name example
-bundle_annotate "$src" io.ocilink.expose 80
-ocl_prepare "$src" 2>"$T/logs/prepare-example.err" || fail "prepare of the source failed: $(cat "$T/logs/prepare-example.err")"
-start_detached example "$src" || fail "the source did not start: $(cat "$T/logs/example.log")"
-expect_running example
+start_source example "$ns_src" 80
 
 CANARY=/tmp/ocl-canary-$OCL_ID
 MISSING=/tmp/ocl-canary-$OCL_ID-missing

@@ -20,13 +20,7 @@ ns3=$(net_add db3 $IP3) || exit 1
 ns_app=$(net_add app 10.231.0.12) || exit 1
 
 src=$T/b/db
-mkbundle "$src" db-host "$KEEPALIVE"
-bundle_netns "$src" "$ns1"
-bundle_annotate "$src" io.ocilink.name db
-bundle_annotate "$src" io.ocilink.expose 5432
-ocl_prepare "$src" 2>"$T/logs/prepare-db.err" || fail "prepare of db failed: $(cat "$T/logs/prepare-db.err")"
-start_detached db "$src" || fail "db did not start: $(cat "$T/logs/db.log")"
-expect_running db
+start_source db "$ns1" 5432
 
 app=$T/b/app
 mkbundle "$app" app-host "$KEEPALIVE"

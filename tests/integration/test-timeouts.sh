@@ -23,11 +23,6 @@ mini_bundle() {
 	jq_edit "$1/config.json" --arg n "$2" --arg ip "${3:-}" '.hostname = $n + "-host" | .annotations["io.ocilink.name"] = $n
 		| if $ip != "" then .annotations["io.ocilink.ip"] = $ip else . end'
 }
-state_json() {
-	jq --arg id "$1" --argjson pid "$PID" --arg b "$2" --arg st "$3" --slurpfile c "$2/config.json" \
-		'.id = $id | .pid = $pid | .bundle = $b | .status = $st | .annotations = ($c[0].annotations // {})
-		 | if $st == "stopped" then del(.pid) else . end' "$BUNDLES_DIR/state-creating.json"
-}
 ip_of() { printf '10.231.0.%d' $((($1 - 1) % 250 + 2)); }
 
 # timed LABEL STDIN DIR ARGS...: the hook under `timeout 1` in a new session (cwd DIR, stdin from
