@@ -18,6 +18,7 @@
 #include "hook/resolve.h"
 #include "links/envmerge.h"
 #include "links/escape.h"
+#include "links/keyset.h"
 #include "links/limits.h"
 #include "links/macro.h"
 #include "links/names.h"
@@ -91,10 +92,19 @@ static int rewrite_config(const struct hook_ctx *ctx, struct json_value *cfg, st
         }
         config_env(cfg, &env);
         envmerge(env.v, env.n, &a.injected, &w->plan.vars, &w->env, &w->injected);
-        for (size_t i = 0; i < w->plan.vars.n; i++) {
-                _cleanup_free_ char *k = env_key(w->plan.vars.v[i]);
-                if (!strv_contains(&w->injected, k) && !strv_contains(&w->kept, k))
-                        strv_push(&w->kept, xstrdup(k));
+        {
+                /* the link variables the container's own entries win over */
+                struct keyset seen;
+                keyset_init(&seen, w->injected.n + w->plan.vars.n);
+                for (size_t i = 0; i < w->injected.n; i++)
+                        keyset_add(&seen, w->injected.v[i]);
+                for (size_t i = 0; i < w->plan.vars.n; i++) {
+                        const char *v = w->plan.vars.v[i];
+                        size_t kl = strcspn(v, "=");
+                        if (keyset_addn(&seen, v, kl))
+                                strv_push(&w->kept, xstrndup(v, kl));
+                }
+                keyset_done(&seen);
         }
         if (w->injected.n || a.injected.n) {
                 struct buf keys = { 0 };

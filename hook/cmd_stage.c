@@ -20,6 +20,7 @@
 #include "hook/rootfs.h"
 #include "links/escape.h"
 #include "links/hosts.h"
+#include "links/keyset.h"
 #include "links/limits.h"
 #include "links/linkenv.h"
 #include "links/macro.h"
@@ -202,22 +203,23 @@ static int write_links_block(const struct record *rec, const struct link_plan *p
 static int check_prepared(const struct json_value *cfg, const struct container_ann *a)
 {
         struct strv env = { 0 };
+        struct keyset keys;
         int r = 0;
 
         config_env(cfg, &env);
+        keyset_init(&keys, env.n);
+        for (size_t k = 0; k < env.n; k++)
+                keyset_addn(&keys, env.v[k], strcspn(env.v[k], "="));
         for (size_t i = 0; i < a->links.n && r == 0; i++) {
                 _cleanup_free_ char *p = linkenv_prefix(a->links.v[i].alias);
                 _cleanup_free_ char *key = xasprintf("%s_NAME", p);
-                size_t kl = strlen(key);
-                bool found = false;
 
-                for (size_t k = 0; k < env.n && !found; k++)
-                        found = strncmp(env.v[k], key, kl) == 0 && (env.v[k][kl] == '=' || env.v[k][kl] == '\0');
-                if (!found)
+                if (!keyset_has(&keys, key))
                         r = log_error(-ENOENT, "link `%s:%s`: config.json has no %s variable: run `ocilink-hook "
                                                "prepare` on the bundle before starting it",
                                       a->links.v[i].name, a->links.v[i].alias, key);
         }
+        keyset_done(&keys);
         strv_done(&env);
         return r;
 }
@@ -355,12 +357,41 @@ static void update_recipient(const struct record *rcp, const struct record *src,
         buf_done(&out);
 }
 
+/* Rewrites the lines of the recipient named rcp_name for each of its links to src; drops the
+ * index entry when the recipient is gone or links there no more. */
+static void update_recipient_of(struct registry *reg, const char *rcp_name, const struct record *src)
+{
+        struct record rcp = { 0 };
+        size_t nl = strlen(src->name);
+        bool links_here = false;
+        int r;
+
+        r = registry_get_name(reg, rcp_name, &rcp);
+        if (r == -ENOENT) {
+                registry_unindex(reg, src->name, rcp_name);
+                return;
+        }
+        if (r < 0)
+                return;
+        for (size_t k = 0; k < rcp.links.n; k++) {
+                const char *l = rcp.links.v[k];
+                if (strncmp(l, src->name, nl) != 0 || l[nl] != ':')
+                        continue;
+                links_here = true;
+                if (!STREQ(rcp.id, src->id) && record_is_running(&rcp))
+                        update_recipient(&rcp, src, l + nl + 1);
+        }
+        if (!links_here)
+                registry_unindex(reg, src->name, rcp_name);
+        record_done(&rcp);
+}
+
 static int stage_poststart(const struct hook_ctx *ctx)
 {
         struct oci_state st = { 0 };
         struct registry reg = REGISTRY_INIT;
-        struct record rec = { 0 }, *all = NULL;
-        size_t n = 0;
+        struct record rec = { 0 };
+        struct strv rcps = { 0 };
         _cleanup_free_ char *err = NULL;
         int r = 0;
 
@@ -400,20 +431,13 @@ static int stage_poststart(const struct hook_ctx *ctx)
                 log_error(r, "cannot write the registry record: %s", strerror(-r));
                 goto out;
         }
-        /* Links are by name: every running recipient of this name gets the new address. */
-        if (registry_list(&reg, &all, &n, NULL) == 0)
-                for (size_t i = 0; i < n; i++) {
-                        if (STREQ(all[i].id, rec.id) || !record_is_running(&all[i]))
-                                continue;
-                        for (size_t k = 0; k < all[i].links.n; k++) {
-                                const char *l = all[i].links.v[k], *colon = strchr(l, ':');
-                                if (colon && (size_t) (colon - l) == strlen(rec.name) &&
-                                    memcmp(l, rec.name, strlen(rec.name)) == 0)
-                                        update_recipient(&all[i], &rec, colon + 1);
-                        }
-                }
+        /* Links are by name: every running recipient of this name gets the new address. The
+         * reverse index names them; each record says whether it still links here. */
+        if (registry_recipients_of(&reg, rec.name, &rcps) == 0)
+                for (size_t i = 0; i < rcps.n; i++)
+                        update_recipient_of(&reg, rcps.v[i], &rec);
 out:
-        records_free(all, n);
+        strv_done(&rcps);
         registry_close(&reg);
         record_done(&rec);
         oci_state_done(&st);

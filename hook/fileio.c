@@ -1,6 +1,7 @@
 #include "hook/fileio.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,12 +93,11 @@ int write_fd_inplace(int fd, const char *data, size_t len)
         }
         if (ftruncate(fd, (off_t) len) < 0)
                 return -errno;
-        if (fsync(fd) < 0)
-                return -errno;
         return 0;
 }
 
-int write_file_atomic_via(int tmpdirfd, int dirfd, const char *name, const char *data, size_t len, mode_t mode)
+static int write_atomic(int tmpdirfd, int dirfd, const char *name, const char *data, size_t len, mode_t mode,
+                        bool durable)
 {
         char tmp[64];
         unsigned long long rnd;
@@ -113,7 +113,7 @@ int write_file_atomic_via(int tmpdirfd, int dirfd, const char *name, const char 
         r = write_all(fd, data, len);
         if (r >= 0 && fchmod(fd, mode) < 0)
                 r = -errno;
-        if (r >= 0 && fsync(fd) < 0)
+        if (r >= 0 && durable && fsync(fd) < 0)
                 r = -errno;
         test_delay_point("temp file written");
         if (r >= 0 && renameat(tmpdirfd, tmp, dirfd, name) < 0)
@@ -122,13 +122,19 @@ int write_file_atomic_via(int tmpdirfd, int dirfd, const char *name, const char 
                 (void) unlinkat(tmpdirfd, tmp, 0);
                 return r;
         }
-        (void) fsync(dirfd);
+        if (durable)
+                (void) fsync(dirfd);
         return 0;
+}
+
+int write_file_atomic_via(int tmpdirfd, int dirfd, const char *name, const char *data, size_t len, mode_t mode)
+{
+        return write_atomic(tmpdirfd, dirfd, name, data, len, mode, false);
 }
 
 int write_file_atomic_at(int dirfd, const char *name, const char *data, size_t len, mode_t mode)
 {
-        return write_file_atomic_via(dirfd, dirfd, name, data, len, mode);
+        return write_atomic(dirfd, dirfd, name, data, len, mode, true);
 }
 
 void test_delay_point(const char *where)

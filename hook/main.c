@@ -155,8 +155,6 @@ int main(int argc, char **argv)
                 ctx.state_dir = OCILINK_DEFAULT_STATE_DIR;
         if (ctx.state_dir[0] != '/')
                 return usage_error("the state directory '%s' must be an absolute path", ctx.state_dir);
-        exe = self_exe();
-        ctx.exe = exe;
         log_open(ctx.debug);
         if (!no_sandbox) {
                 _cleanup_free_ char *err = NULL;
@@ -195,6 +193,8 @@ int main(int argc, char **argv)
                 r = parse_cmd_opts(argc, argv, i, true, true, false, &o);
                 if (r)
                         return r;
+                if (o.install_hooks)
+                        ctx.exe = exe = self_exe(); /* only here: two readlinks cost 50 us */
                 if (o.install_hooks && !ctx.exe)
                         return log_error(1, "cannot find this program's own path for the hook entries");
                 return cmd_prepare(&ctx, o.dir, o.install_hooks);

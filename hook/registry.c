@@ -76,6 +76,7 @@ int registry_open(const char *path, bool create, struct registry *ret, char **re
         reg.namesfd = open_subdir(reg.dirfd, "names", create);
         reg.idsfd = open_subdir(reg.dirfd, "ids", create);
         reg.tmpfd = create ? open_subdir(reg.dirfd, "tmp", true) : -EBADF;
+        reg.linksfd = create ? open_subdir(reg.dirfd, "links", true) : -EBADF;
         if (!create && (reg.namesfd == -ENOENT || reg.idsfd == -ENOENT)) {
                 /* a directory nothing has registered in yet */
                 closep(&reg.namesfd);
@@ -85,8 +86,8 @@ int registry_open(const char *path, bool create, struct registry *ret, char **re
                 *ret = reg;
                 return 0;
         }
-        if (reg.namesfd < 0 || reg.idsfd < 0 || (create && reg.tmpfd < 0)) {
-                r = reg.namesfd < 0 ? reg.namesfd : reg.idsfd < 0 ? reg.idsfd : reg.tmpfd;
+        if (reg.namesfd < 0 || reg.idsfd < 0 || (create && (reg.tmpfd < 0 || reg.linksfd < 0))) {
+                r = reg.namesfd < 0 ? reg.namesfd : reg.idsfd < 0 ? reg.idsfd : reg.tmpfd < 0 ? reg.tmpfd : reg.linksfd;
                 *reterr = xasprintf("cannot open the registry in `%s`: %s", q, strerror(-r));
                 goto fail;
         }
@@ -112,6 +113,7 @@ void registry_close(struct registry *reg)
         closep(&reg->namesfd);
         closep(&reg->idsfd);
         closep(&reg->tmpfd);
+        closep(&reg->linksfd);
         closep(&reg->lockfd);
         free(reg->path);
         *reg = (struct registry) REGISTRY_INIT;
@@ -379,6 +381,65 @@ int registry_get_id(struct registry *reg, const char *id, struct record *ret)
         return 0;
 }
 
+/* The source's name in a "name:alias" link. */
+static char *link_source(const char *link)
+{
+        return xstrndup(link, strcspn(link, ":"));
+}
+
+/* links/<source>/<recipient>: names are validated (no '/', no leading '.'), so each is one path
+ * component. Two syscalls when the source's directory exists. */
+static int index_add(struct registry *reg, const char *source, const char *recipient)
+{
+        _cleanup_free_ char *entry = xasprintf("%s/%s", source, recipient);
+        int fd;
+
+        fd = openat(reg->linksfd, entry, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0 && errno == ENOENT) {
+                if (mkdirat(reg->linksfd, source, 0700) < 0 && errno != EEXIST)
+                        return -errno;
+                fd = openat(reg->linksfd, entry, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+        }
+        if (fd < 0)
+                return -errno;
+        close(fd);
+        return 0;
+}
+
+void registry_unindex(struct registry *reg, const char *source, const char *recipient)
+{
+        _cleanup_free_ char *entry = xasprintf("%s/%s", source, recipient);
+
+        if (unlinkat(reg->linksfd, entry, 0) == 0)
+                (void) unlinkat(reg->linksfd, source, AT_REMOVEDIR); /* fails while others link to it */
+}
+
+int registry_recipients_of(struct registry *reg, const char *source, struct strv *ret)
+{
+        struct strv out = { 0 };
+        struct dirent *de;
+        DIR *d;
+        int fd;
+
+        *ret = out;
+        fd = openat(reg->linksfd, source, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return errno == ENOENT ? 0 : -errno;
+        d = fdopendir(fd);
+        if (!d) {
+                int r = -errno;
+                close(fd);
+                return r;
+        }
+        while ((de = readdir(d)))
+                if (de->d_name[0] != '.' && name_is_valid(de->d_name, strlen(de->d_name)))
+                        strv_push(&out, xstrdup(de->d_name));
+        closedir(d);
+        strv_sort(&out);
+        *ret = out;
+        return 0;
+}
+
 int registry_put(struct registry *reg, const struct record *rec)
 {
         _cleanup_free_ char *json = record_to_json(rec, false);
@@ -397,7 +458,15 @@ int registry_put(struct registry *reg, const struct record *rec)
                         record_done(&prev);
                 }
         }
-        /* The id entry first: killed between the two, there is an id without a record (read as
+        /* The index entries first: a record is never without them (a source's poststart finds every
+         * running recipient). */
+        for (size_t i = 0; i < rec->links.n; i++) {
+                _cleanup_free_ char *src = link_source(rec->links.v[i]);
+                r = index_add(reg, src, rec->name);
+                if (r < 0)
+                        return r;
+        }
+        /* The id entry next: killed between the two, there is an id without a record (read as
          * absent, replaced by the next write), never a record that poststop cannot find. */
         r = write_file_atomic_via(reg->tmpfd, reg->idsfd, rec->id, rec->name, strlen(rec->name), 0600);
         if (r < 0)
@@ -424,13 +493,17 @@ int registry_remove_id(struct registry *reg, const char *id)
                                 record_done(&rec);
                                 return -errno;
                         }
+                        /* after the record: killed in between, the entries are stale, and dropped
+                         * by the source's next poststart */
+                        for (size_t i = 0; i < rec.links.n; i++) {
+                                _cleanup_free_ char *src = link_source(rec.links.v[i]);
+                                registry_unindex(reg, src, name);
+                        }
                 }
                 record_done(&rec);
         }
         if (unlinkat(reg->idsfd, id, 0) < 0 && errno != ENOENT)
                 return -errno;
-        (void) fsync(reg->namesfd);
-        (void) fsync(reg->idsfd);
         return 0;
 }
 

@@ -12,10 +12,13 @@
  *     <dir>/lock                 flock(2) target; the only file that outlives containers
  *     <dir>/names/<name>.json    one record per container name (names are unique among running ones)
  *     <dir>/ids/<id>             the name registered for a container id (poststop gets only the id)
+ *     <dir>/links/<src>/<rcp>    empty: the container named rcp links to the one named src (the
+ *                                reverse index poststart reads, so a source's start never scans the
+ *                                registry; an entry may outlive its link, readers check the record)
  *     <dir>/tmp/                 temp files on their way to names/ or ids/; whatever a killed hook left
  *                                there is removed by the next one that takes the lock
  * Writers take the lock (bounded wait) for every multi-step update; files are replaced by
- * temp file + fsync + rename, so a reader or a crash sees the old or the new record, never a mix. */
+ * temp file + rename, so a reader or a killed hook sees the old or the new record, never a mix. */
 
 struct record {
         char *id;
@@ -38,12 +41,13 @@ struct registry {
         int namesfd;
         int idsfd;
         int tmpfd;
+        int linksfd;
         int lockfd;
         char *path;
 };
 
 #define REGISTRY_INIT \
-        { .dirfd = -EBADF, .namesfd = -EBADF, .idsfd = -EBADF, .tmpfd = -EBADF, .lockfd = -EBADF, .path = NULL }
+        { .dirfd = -EBADF, .namesfd = -EBADF, .idsfd = -EBADF, .tmpfd = -EBADF, .linksfd = -EBADF, .lockfd = -EBADF, .path = NULL }
 
 /* Opens the state directory; with create, creates it (mode 0700) when missing, else a missing
  * directory reads as an empty registry (list and explain change nothing). Refuses a directory not
@@ -57,10 +61,15 @@ void registry_unlock(struct registry *reg);
 /* -ENOENT when absent, -EBADMSG when the file is corrupt. */
 int registry_get_name(struct registry *reg, const char *name, struct record *ret);
 int registry_get_id(struct registry *reg, const char *id, struct record *ret);
-/* Writes rec (replacing the record of its name) and its id entry. */
+/* Writes rec (replacing the record of its name), its id entry and its links' index entries. */
 int registry_put(struct registry *reg, const struct record *rec);
-/* Removes the record of id and its id entry; the name's record only if it still belongs to id. */
+/* Removes the record of id and its id entry, the name's record and index entries only if it still
+ * belongs to id. */
 int registry_remove_id(struct registry *reg, const char *id);
+/* The names with an index entry for a link to source (sorted); they may no longer link to it. */
+int registry_recipients_of(struct registry *reg, const char *source, struct strv *ret);
+/* Drops the index entry "recipient links to source" (one found stale). */
+void registry_unindex(struct registry *reg, const char *source, const char *recipient);
 /* Every readable record, sorted by name; corrupt files are reported through *ret_bad (names). */
 int registry_list(struct registry *reg, struct record **ret, size_t *ret_n, struct strv *ret_bad);
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "links/keyset.h"
 #include "links/macro.h"
 
 char *linkenv_prefix(const char *alias)
@@ -141,18 +142,23 @@ void linkenv_build(enum flavor flavor, const char *recipient, const char *alias,
         port_list_done(&sorted);
 }
 
-static bool key_is(const char *entry, size_t klen, const char *key)
-{
-        return strlen(key) == klen && memcmp(entry, key, klen) == 0;
-}
-
 void linkenv_exportable(char *const *env, size_t n, const struct strv *injected, const struct env_export *exp,
                         struct strv *out)
 {
         static const char *const never[] = { "HOME", "PATH", "HOSTNAME", "TERM", "container" };
 
+        struct keyset skip_keys, names;
+
         if (exp && exp->mode == EXPORT_NONE)
                 return;
+        keyset_init(&skip_keys, ELEMENTSOF(never) + (injected ? injected->n : 0));
+        for (size_t k = 0; k < ELEMENTSOF(never); k++)
+                keyset_add(&skip_keys, never[k]);
+        for (size_t k = 0; injected && k < injected->n; k++)
+                keyset_add(&skip_keys, injected->v[k]);
+        keyset_init(&names, exp && exp->mode == EXPORT_LIST ? exp->names.n : 0);
+        for (size_t k = 0; exp && exp->mode == EXPORT_LIST && k < exp->names.n; k++)
+                keyset_add(&names, exp->names.v[k]);
         for (size_t i = 0; i < n; i++) {
                 const char *e = env[i];
                 const char *eq = strchr(e, '=');
@@ -162,18 +168,14 @@ void linkenv_exportable(char *const *env, size_t n, const struct strv *injected,
                 if (!eq)
                         continue;
                 klen = (size_t) (eq - e);
-                for (size_t k = 0; k < ELEMENTSOF(never) && !skip; k++)
-                        skip = key_is(e, klen, never[k]);
-                for (size_t k = 0; injected && k < injected->n && !skip; k++)
-                        skip = key_is(e, klen, injected->v[k]);
+                skip = keyset_hasn(&skip_keys, e, klen);
                 for (size_t k = 0; k < klen && !skip; k++)
                         skip = (unsigned char) e[k] < 0x20 || (unsigned char) e[k] == 0x7f;
-                if (!skip && exp && exp->mode == EXPORT_LIST) {
-                        skip = true;
-                        for (size_t k = 0; k < exp->names.n && skip; k++)
-                                skip = !key_is(e, klen, exp->names.v[k]);
-                }
+                if (!skip && exp && exp->mode == EXPORT_LIST)
+                        skip = !keyset_hasn(&names, e, klen);
                 if (!skip)
                         strv_push(out, xstrdup(e));
         }
+        keyset_done(&skip_keys);
+        keyset_done(&names);
 }

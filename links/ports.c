@@ -37,13 +37,16 @@ static int parse_num(const char *s, size_t len, uint16_t *ret)
         return 0;
 }
 
-/* Which (proto, number) pairs are already in the list: a bitmap, so repeated ranges in a 4 MiB
- * annotation cannot make the duplicate check quadratic. */
+/* Which (proto, number) pairs are already in the list: a scan of the list while it is short (the
+ * usual few ports), then a bitmap, so repeated ranges in a 4 MiB annotation cannot make the
+ * duplicate check quadratic, and a list of two ports does not clear 24 KiB. */
+#define SEEN_SCAN_MAX 32
+
 struct seen {
         unsigned char bits[3][65536 / 8];
 };
 
-static bool seen_test_and_set(struct seen *s, struct port p)
+static bool seen_bit(struct seen *s, struct port p)
 {
         unsigned char *byte = &s->bits[p.proto][p.num / 8];
         unsigned char bit = (unsigned char) (1u << (p.num % 8));
@@ -53,10 +56,27 @@ static bool seen_test_and_set(struct seen *s, struct port p)
         return was;
 }
 
+/* Whether p is in l already; records it in *seen once the list is long. */
+static bool seen_test_and_set(struct seen **seen, const struct port_list *l, struct port p)
+{
+        if (!*seen && l->n < SEEN_SCAN_MAX) {
+                for (size_t i = 0; i < l->n; i++)
+                        if (l->v[i].num == p.num && l->v[i].proto == p.proto)
+                                return true;
+                return false;
+        }
+        if (!*seen) {
+                *seen = xcalloc(1, sizeof(struct seen));
+                for (size_t i = 0; i < l->n; i++)
+                        (void) seen_bit(*seen, l->v[i]);
+        }
+        return seen_bit(*seen, p);
+}
+
 int ports_parse(const struct strv *items, struct port_list *ret, char **reterr)
 {
         struct port_list l = { 0 };
-        _cleanup_free_ struct seen *seen = xcalloc(1, sizeof(struct seen));
+        _cleanup_free_ struct seen *seen = NULL;
         size_t cap = 0;
 
         if (items->n > OCILINK_MAX_PORTS) {
@@ -94,7 +114,7 @@ int ports_parse(const struct strv *items, struct port_list *ret, char **reterr)
                 }
                 for (unsigned n = lo; n <= hi; n++) {
                         struct port p = { .num = (uint16_t) n, .proto = proto };
-                        if (seen_test_and_set(seen, p))
+                        if (seen_test_and_set(&seen, &l, p))
                                 continue;
                         if (l.n >= OCILINK_MAX_PORTS) {
                                 port_list_done(&l);

@@ -14,6 +14,8 @@ struct strv {
 void strv_push(struct strv *s, char *owned);
 void strv_pushf(struct strv *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool strv_contains(const struct strv *s, const char *str);
+/* Sorts by strcmp. */
+void strv_sort(struct strv *s);
 void strv_done(struct strv *s);
 
 /* A growable byte buffer, kept NUL-terminated for convenience. */

@@ -36,6 +36,25 @@ static void parse_items(void **state)
         port_list_done(&l);
 }
 
+/* Duplicates are found both while the list is scanned (short) and once the bitmap takes over. */
+static void parse_duplicates_long(void **state)
+{
+        struct port_list l = { 0 };
+
+        parse("1-40 5 40 1-40/udp 7/udp 1-3 41", &l, 0);
+        assert_int_equal(l.n, 81);
+        assert_int_equal(l.v[0].num, 1);
+        assert_int_equal(l.v[39].num, 40);
+        assert_int_equal(l.v[40].num, 1);
+        assert_int_equal(l.v[40].proto, PROTO_UDP);
+        assert_int_equal(l.v[80].num, 41);
+        assert_int_equal(l.v[80].proto, PROTO_TCP);
+        port_list_done(&l);
+        parse("9 9 9", &l, 0);
+        assert_int_equal(l.n, 1);
+        port_list_done(&l);
+}
+
 static void parse_refusals(void **state)
 {
         const char *bad[] = { "0", "65536", "80/icmp", "80/TCP", "x", "-80", "90-80", "1-", "080", "80/", "8o" };
@@ -71,6 +90,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(parse_items),
+                cmocka_unit_test(parse_duplicates_long),
                 cmocka_unit_test(parse_refusals),
                 cmocka_unit_test(orders),
         };

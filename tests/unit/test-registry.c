@@ -522,6 +522,51 @@ static void remove_id_removes_both(void **state)
         record_done(&rec);
 }
 
+static void assert_recipients(struct registry *reg, const char *source, const char *const *want)
+{
+        struct strv got = { 0 };
+
+        assert_int_equal(registry_recipients_of(reg, source, &got), 0);
+        assert_strv_eq(&got, want);
+        strv_done(&got);
+}
+
+/* links/<source>/<recipient>: written with the record, gone with it, dropped when stale. */
+static void reverse_index(void **state)
+{
+        struct fx *f = *state;
+        struct registry *reg = reg_open(f);
+        struct record web, api;
+
+        full_record(&web, "id-web", "web"); /* links db:db, cache:redis */
+        full_record(&api, "id-api", "api");
+        strv_done(&api.links);
+        strv_push(&api.links, xstrdup("db:database"));
+        assert_int_equal(registry_put(reg, &web), 0);
+        assert_int_equal(registry_put(reg, &api), 0);
+        assert_mode(sub(f, "links/db"), S_IFDIR, 0700);
+        assert_mode(sub(f, "links/db/web"), S_IFREG, 0600);
+        assert_recipients(reg, "db", (const char *const[]) { "api", "web", NULL });
+        assert_recipients(reg, "cache", (const char *const[]) { "web", NULL });
+        assert_recipients(reg, "nobody", (const char *const[]) { NULL });
+        /* writing again changes nothing */
+        assert_int_equal(registry_put(reg, &web), 0);
+        assert_recipients(reg, "db", (const char *const[]) { "api", "web", NULL });
+
+        assert_int_equal(registry_remove_id(reg, "id-web"), 0);
+        assert_recipients(reg, "db", (const char *const[]) { "api", NULL });
+        assert_false(exists(sub(f, "links/cache"))); /* its last entry went: so did the directory */
+        registry_unindex(reg, "db", "api");
+        assert_false(exists(sub(f, "links/db")));
+        registry_unindex(reg, "db", "api"); /* again: nothing to do */
+        /* a planted entry that is no name is not reported */
+        assert_int_equal(mkdir(sub(f, "links/db"), 0700), 0);
+        xwrite_file(sub(f, "links/db/.hidden"), "");
+        assert_recipients(reg, "db", (const char *const[]) { NULL });
+        record_done(&web);
+        record_done(&api);
+}
+
 static void remove_id_leaves_name_of_other_id(void **state)
 {
         struct fx *f = *state;
@@ -781,6 +826,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(running_false_for_exited_child, setup, teardown),
                 cmocka_unit_test_setup_teardown(new_name_for_same_id_drops_old, setup, teardown),
                 cmocka_unit_test_setup_teardown(new_name_keeps_old_name_of_other_id, setup, teardown),
+                cmocka_unit_test_setup_teardown(reverse_index, setup, teardown),
                 cmocka_unit_test_setup_teardown(remove_id_removes_both, setup, teardown),
                 cmocka_unit_test_setup_teardown(remove_id_leaves_name_of_other_id, setup, teardown),
                 cmocka_unit_test_setup_teardown(remove_unknown_id, setup, teardown),
