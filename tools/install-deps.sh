@@ -1,11 +1,14 @@
 #!/bin/sh
-# install-deps.sh: the Debian 12 packages ocilink needs to build, test and demo.
+# install-deps.sh: the Debian 12 packages ocilink needs to build, test and demo (scdoc builds the
+# manual pages; man-db, groff-base and bsdextrautils (col) render them in the docs tests;
+# systemd-tmpfiles, from systemd, checks the installed tmpfiles.d entry).
 set -eu
 [ "$(id -u)" = 0 ] || { echo "install-deps.sh: run as root (sudo)" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive
 PKGS="build-essential meson ninja-build pkg-config libyajl-dev libseccomp-dev libcmocka-dev
       runc crun podman netavark aardvark-dns conmon uidmap busybox-static iproute2 jq
-      util-linux procps valgrind clang libclang-rt-14-dev fuse-overlayfs slirp4netns iptables"
+      util-linux procps valgrind clang libclang-rt-14-dev fuse-overlayfs slirp4netns iptables
+      scdoc man-db groff-base bsdextrautils systemd"
 missing=$(for p in $PKGS; do dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"; done)
 if [ -n "$missing" ]; then
 	apt-get update -qq
