@@ -39,7 +39,7 @@ static const char usage_text[] =
         "  poststart             OCI state on stdin: refresh its addresses, rewrite its lines in the\n"
         "                        hosts files of running recipients\n"
         "  poststop              OCI state on stdin: remove it from the registry\n"
-        "  list [--json]         the registry (--json: an array of objects)\n"
+        "  list [--json|--graph] the registry (--json: an array of objects; --graph: Graphviz DOT)\n"
         "  explain [-b DIR]      what a start of DIR would inject, changing nothing\n"
         "\n"
         "Options:\n"
@@ -87,11 +87,12 @@ static char *self_exe(void)
         return xstrdup(buf);
 }
 
-/* Options of prepare, explain and list: [-b DIR] [--install-hooks] [--json]. */
+/* Options of prepare, explain and list: [-b DIR] [--install-hooks] [--json|--graph]. */
 struct cmd_opts {
         const char *dir;
         bool install_hooks;
         bool json;
+        bool graph;
 };
 
 static int parse_cmd_opts(int argc, char **argv, int i, bool allow_b, bool allow_install, bool allow_json,
@@ -109,6 +110,8 @@ static int parse_cmd_opts(int argc, char **argv, int i, bool allow_b, bool allow
                         o->install_hooks = true;
                 else if (allow_json && STREQ(a, "--json"))
                         o->json = true;
+                else if (allow_json && STREQ(a, "--graph"))
+                        o->graph = true;
                 else
                         return usage_error("unexpected argument '%s'", a);
         }
@@ -205,7 +208,9 @@ int main(int argc, char **argv)
         }
         if (STREQ(cmd, "list")) {
                 r = parse_cmd_opts(argc, argv, i, false, false, true, &o);
-                return r ? r : cmd_list(&ctx, o.json);
+                if (!r && o.json && o.graph)
+                        return usage_error("%s and --graph exclude each other", "--json");
+                return r ? r : cmd_list(&ctx, o.graph ? LIST_GRAPH : o.json ? LIST_JSON : LIST_TABLE);
         }
         return usage_error("unknown command '%s'", cmd);
 }
