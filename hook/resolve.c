@@ -168,18 +168,18 @@ void link_plan_describe(const struct link_plan *p, const struct strv *injected, 
                            lp->ipv6 ? ", " : "", lp->ipv6 ? lp->ipv6 : "");
                 buf_puts(out, "  variables:\n");
                 for (size_t i = v0; i < lp->vars_end && i < n; i++) {
-                        _cleanup_free_ char *q = escape_str(p->vars.v[i]);
-                        _cleanup_free_ char *key = env_key(p->vars.v[i]);
-                        _cleanup_free_ char *qk = escape_str(key);
+                        _cleanup_free_ char *q = escape_str(p->vars.v[i]), *key = env_key(p->vars.v[i]);
+                        _cleanup_free_ char *qk = escape_str(key), *why = NULL;
 
                         if (first[i] != i && part_of[first[i]] == k)
-                                buf_printf(out, "    %s  (not injected: this link gives %s twice, the first counts)\n",
-                                           q, qk);
+                                why = xasprintf("this link gives %s twice, the first counts", qk);
                         else if (first[i] != i) {
                                 _cleanup_free_ char *ql = escape_str(p->parts[part_of[first[i]]].link);
-                                buf_printf(out, "    %s  (not injected: link %s gives %s first)\n", q, ql, qk);
+                                why = xasprintf("link %s gives %s first", ql, qk);
                         } else if (!bsearch(&key, inj, injected->n, sizeof *inj, str_cmp))
-                                buf_printf(out, "    %s  (not injected: the container sets %s itself)\n", q, qk);
+                                why = xasprintf("the container sets %s itself", qk);
+                        if (why)
+                                buf_printf(out, "    %s  (not injected: %s)\n", q, why);
                         else
                                 buf_printf(out, "    %s\n", q);
                 }
@@ -305,6 +305,7 @@ char *links_graph_dot(const struct record *v, const bool *running, size_t n)
                 for (size_t k = 0; running[i] && k < v[i].links.n; k++) {
                         _cleanup_free_ char *name = NULL;
                         const char *alias;
+                        bool up_src;
 
                         split_link(v[i].links.v[k], &name, &alias);
                         buf_puts(&b, "  ");
@@ -313,7 +314,8 @@ char *links_graph_dot(const struct record *v, const bool *running, size_t n)
                         dot_str(&b, name);
                         buf_puts(&b, " [");
                         dot_label(&b, &alias, 1);
-                        buf_puts(&b, bsearch(&name, up, n_up, sizeof *up, str_cmp) ? "];\n" : ", style=dashed];\n");
+                        up_src = bsearch(&name, up, n_up, sizeof *up, str_cmp) != NULL;
+                        buf_puts(&b, up_src ? "];\n" : ", style=dashed];\n");
                 }
         buf_puts(&b, "}\n");
         free(up);

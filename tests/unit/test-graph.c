@@ -45,7 +45,8 @@ static void seed_and_three_tier(void **state)
                 rec("db", "10.231.0.3", "fd00:231::3", NULL),
                 rec("example", "10.231.0.2", NULL, NULL),
                 rec("old", "10.231.0.9", NULL, (const char *const[]) { "db:db", NULL }),
-                rec("orphan", "10.231.0.8", NULL, (const char *const[]) { "old:o", "gone:g", "old:o2", NULL }),
+                rec("orphan", "10.231.0.8", NULL,
+                    (const char *const[]) { "old:o", "gone:g", "old:o2", NULL }),
                 rec("recipient", "10.231.0.6", NULL, (const char *const[]) { "example:ex", NULL }),
                 rec("web", "10.231.0.5", NULL, (const char *const[]) { "app:app", "db:database", NULL }),
         };
@@ -116,7 +117,8 @@ static void escaping(void **state)
               "  \"a\\\"b\" [label=\"a\\\"b\\n10.0.0.1\"];\n"
               "  \"n\\\\N\\\\l\\\\\" [label=\"n\\\\N\\\\l\\\\\\n10.0.0.2\"];\n"
               "  \"c\\\\\" [label=\"c\\\\\\n(not running)\", style=dashed];\n"
-              "  \"l\\\\x0af\\\\x01\\\\xff\" [label=\"l\\\\x0af\\\\x01\\\\xff\\n(not running)\", style=dashed];\n"
+              "  \"l\\\\x0af\\\\x01\\\\xff\" "
+              "[label=\"l\\\\x0af\\\\x01\\\\xff\\n(not running)\", style=dashed];\n"
               "  \"a\\\"b\" -> \"c\\\\\" [label=\"x\\\"] [color=red\", style=dashed];\n"
               "  \"n\\\\N\\\\l\\\\\" -> \"l\\\\x0af\\\\x01\\\\xff\" [label=\"al\\\\n\", style=dashed];\n"
               "}\n");

@@ -4,8 +4,8 @@
 #include "hook/resolve.h"
 #include "links/envmerge.h"
 
-static void add_part(struct link_plan *p, const char *link, const char *source, const char *v4, const char *v6,
-                     const char *const *vars, const char *hosts)
+static void add_part(struct link_plan *p, const char *link, const char *source, const char *v4,
+                     const char *v6, const char *const *vars, const char *hosts)
 {
         for (size_t i = 0; vars[i]; i++)
                 strv_push(&p->vars, xstrdup(vars[i]));
@@ -34,11 +34,12 @@ static void describe_two_links(void **state)
         buf_append(&p.hosts, "", 0);
         add_part(&p, "db:db", "db", "10.0.0.2", "fd00::2",
                  (const char *const[]) { "DB_PORT=tcp://10.0.0.2:5432", "DB_PORT_5432_TCP_ADDR=10.0.0.2",
-                                         "DB_PORT_5432_TCP_ADDR=10.0.0.2", "DB_NAME=/web/db", "DB_ENV_USER=app",
-                                         "DB_ENV_NOTE=a\tb", NULL },
+                                         "DB_PORT_5432_TCP_ADDR=10.0.0.2", "DB_NAME=/web/db",
+                                         "DB_ENV_USER=app", "DB_ENV_NOTE=a\tb", NULL },
                  "10.0.0.2\tdb db-host\nfd00::2\tdb db-host\n");
         add_part(&p, "db-2:db_", "db-2", "10.0.0.3", NULL,
-                 (const char *const[]) { "DB__NAME=/web/db_", "DB_NAME=/web/db-", NULL }, "10.0.0.3\tdb_ db2 db-2\n");
+                 (const char *const[]) { "DB__NAME=/web/db_", "DB_NAME=/web/db-", NULL },
+                 "10.0.0.3\tdb_ db2 db-2\n");
         envmerge(own, ELEMENTSOF(own), NULL, &p.vars, &env, &injected);
         link_plan_describe(&p, &injected, &out);
         assert_string_equal(out.data,
