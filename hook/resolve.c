@@ -155,8 +155,10 @@ void link_plan_describe(const struct link_plan *p, const struct strv *injected, 
         for (size_t k = 0, i = 0; k < p->n_parts; k++)
                 for (; i < p->parts[k].vars_end && i < n; i++)
                         part_of[i] = k;
-        memcpy(inj, injected->v, injected->n * sizeof *inj);
-        qsort(inj, injected->n, sizeof *inj, str_cmp);
+        if (injected->n) {
+                memcpy(inj, injected->v, injected->n * sizeof *inj);
+                qsort(inj, injected->n, sizeof *inj, str_cmp);
+        }
 
         buf_append(out, "", 0);
         for (size_t k = 0; k < p->n_parts; k++) {
