@@ -8,7 +8,7 @@
 # recipient (web) and its links leave the graph. --json with --graph is a usage error.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-for p in dot; do command -v "$p" >/dev/null || fail "required program not found: $p (tools/install-deps.sh installs graphviz)"; done
+command -v dot >/dev/null || fail "required program not found: dot (tools/install-deps.sh installs graphviz)"
 
 ns_ex=$(net_add ex 10.231.0.21) || exit 1
 ns_rc=$(net_add rc 10.231.0.22) || exit 1

@@ -52,6 +52,8 @@ cleanup() {
 	if [ "$KEEP_WORK" = 0 ]; then rm -rf "$WORK"; else rm -rf "$WORK/example" "$WORK/recipient" "$WORK/runtime"; fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 echo "== 1. bundles: the config.json files of $HERE, each with a busybox rootfs"
 for b in example recipient; do
