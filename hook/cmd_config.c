@@ -18,7 +18,6 @@
 #include "hook/resolve.h"
 #include "links/envmerge.h"
 #include "links/escape.h"
-#include "links/keyset.h"
 #include "links/limits.h"
 #include "links/macro.h"
 #include "links/names.h"
@@ -30,7 +29,6 @@ struct rewrite {
         struct link_plan plan;
         struct strv env;      /* the merged env */
         struct strv injected; /* keys injected now */
-        struct strv kept;     /* link variables the recipient's own env overrides */
         bool any;
         bool changed; /* the tree was rewritten */
 };
@@ -41,7 +39,6 @@ static void rewrite_done(struct rewrite *w)
         link_plan_done(&w->plan);
         strv_done(&w->env);
         strv_done(&w->injected);
-        strv_done(&w->kept);
 }
 
 /* Computes the new env of cfg and applies it to the tree; on failure *reterr says why. */
@@ -92,20 +89,6 @@ static int rewrite_config(const struct hook_ctx *ctx, struct json_value *cfg, st
         }
         config_env(cfg, &env);
         envmerge(env.v, env.n, &a.injected, &w->plan.vars, &w->env, &w->injected);
-        {
-                /* the link variables the container's own entries win over */
-                struct keyset seen;
-                keyset_init(&seen, w->injected.n + w->plan.vars.n);
-                for (size_t i = 0; i < w->injected.n; i++)
-                        keyset_add(&seen, w->injected.v[i]);
-                for (size_t i = 0; i < w->plan.vars.n; i++) {
-                        const char *v = w->plan.vars.v[i];
-                        size_t kl = strcspn(v, "=");
-                        if (keyset_addn(&seen, v, kl))
-                                strv_push(&w->kept, xstrndup(v, kl));
-                }
-                keyset_done(&seen);
-        }
         if (w->injected.n || a.injected.n) {
                 struct buf keys = { 0 };
                 w->changed = true;
@@ -250,6 +233,7 @@ int cmd_explain(const struct hook_ctx *ctx, const char *dir)
         _cleanup_free_ char *in = NULL, *err = NULL;
         _cleanup_json_ struct json_value *cfg = NULL;
         struct rewrite w = { 0 };
+        struct buf text = { 0 };
         size_t len;
         int r;
 
@@ -262,29 +246,14 @@ int cmd_explain(const struct hook_ctx *ctx, const char *dir)
                 rewrite_done(&w);
                 return log_error(1, "%s", err);
         }
-        if (!w.any || w.plan.origin.n == 0) {
+        if (!w.any || w.plan.n_parts == 0) {
                 printf("%s: no links\n", w.name ? w.name : dir);
                 rewrite_done(&w);
                 return 0;
         }
-        printf("container %s\n", w.name);
-        printf("links (alias <- source (id)):\n");
-        for (size_t i = 0; i < w.plan.origin.n; i++)
-                printf("  %s\n", w.plan.origin.v[i]);
-        printf("variables injected:\n");
-        for (size_t i = 0; i < w.env.n; i++) {
-                _cleanup_free_ char *k = env_key(w.env.v[i]);
-                if (strv_contains(&w.injected, k)) {
-                        _cleanup_free_ char *q = escape_str(w.env.v[i]);
-                        printf("  %s\n", q);
-                }
-        }
-        if (w.kept.n) {
-                printf("variables the container sets itself (kept, not injected):\n");
-                for (size_t i = 0; i < w.kept.n; i++)
-                        printf("  %s\n", w.kept.v[i]);
-        }
-        printf("hosts lines:\n%s", w.plan.hosts.data);
+        link_plan_describe(&w.plan, &w.injected, &text);
+        printf("container %s\n%s", w.name, text.data);
+        buf_done(&text);
         rewrite_done(&w);
         return 0;
 }

@@ -1,4 +1,4 @@
-/* list: the registry as a table or as JSON. */
+/* list: the registry as a table, as JSON, or its links as a Graphviz graph. */
 #include "hook/commands.h"
 
 #include <stdio.h>
@@ -7,6 +7,7 @@
 #include "hook/fileio.h"
 #include "hook/log.h"
 #include "hook/registry.h"
+#include "hook/resolve.h"
 #include "links/escape.h"
 #include "links/macro.h"
 #include "oci/json.h"
@@ -51,7 +52,18 @@ static void print_table(const struct record *v, size_t n)
         }
 }
 
-int cmd_list(const struct hook_ctx *ctx, bool json)
+static void print_graph(const struct record *v, size_t n)
+{
+        _cleanup_free_ bool *running = xcalloc(n, sizeof *running);
+        _cleanup_free_ char *dot = NULL;
+
+        for (size_t i = 0; i < n; i++)
+                running[i] = record_is_running(&v[i]);
+        dot = links_graph_dot(v, running, n);
+        (void) write_all(STDOUT_FILENO, dot, strlen(dot));
+}
+
+int cmd_list(const struct hook_ctx *ctx, enum list_format format)
 {
         struct registry reg;
         struct record *v = NULL;
@@ -71,10 +83,18 @@ int cmd_list(const struct hook_ctx *ctx, bool json)
                 _cleanup_free_ char *q = escape_str(bad.v[i]);
                 log_warn("registry record `%s` is corrupt, ignoring", q);
         }
-        if (json)
+        switch (format) {
+        case LIST_JSON:
                 print_json(v, n);
-        else
+                break;
+        case LIST_GRAPH:
+                print_graph(v, n);
+                break;
+        case LIST_TABLE:
+        default:
                 print_table(v, n);
+                break;
+        }
         fflush(stdout);
         records_free(v, n);
         strv_done(&bad);

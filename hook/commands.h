@@ -19,4 +19,10 @@ int cmd_precreate(const struct hook_ctx *ctx, bool fail_in_runtime);
 int cmd_prepare(const struct hook_ctx *ctx, const char *dir, bool install_hooks);
 int cmd_explain(const struct hook_ctx *ctx, const char *dir);
 int cmd_stage(const struct hook_ctx *ctx, enum stage stage);
-int cmd_list(const struct hook_ctx *ctx, bool json);
+enum list_format {
+        LIST_TABLE,
+        LIST_JSON,
+        LIST_GRAPH, /* the links between running containers as Graphviz DOT */
+};
+
+int cmd_list(const struct hook_ctx *ctx, enum list_format format);

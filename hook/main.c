@@ -39,7 +39,7 @@ static const char usage_text[] =
         "  poststart             OCI state on stdin: refresh its addresses, rewrite its lines in the\n"
         "                        hosts files of running recipients\n"
         "  poststop              OCI state on stdin: remove it from the registry\n"
-        "  list [--json] [--graph]\n"
+        "  list [--json|--graph]\n"
         "                        the registry (--json: an array of objects; --graph: the links\n"
         "                        between running containers as Graphviz DOT)\n"
         "  explain [-b DIR]      what a start of DIR would inject, changing nothing\n"
@@ -67,12 +67,14 @@ enum {
         OPT_INSTALL_HOOKS = 1 << 1,   /* --install-hooks */
         OPT_JSON = 1 << 2,            /* --json */
         OPT_FAIL_IN_RUNTIME = 1 << 3, /* --fail-in-runtime */
+        OPT_GRAPH = 1 << 4,           /* --graph */
 };
 
 struct cmd_opts {
         const char *dir;
         bool install_hooks;
         bool json;
+        bool graph;
         bool fail_in_runtime;
         bool help;
 };
@@ -104,7 +106,7 @@ static int run_stage(const struct hook_ctx *ctx, const struct command *c, const 
 
 static int run_list(const struct hook_ctx *ctx, const struct command *c, const struct cmd_opts *o)
 {
-        return cmd_list(ctx, o->json);
+        return cmd_list(ctx, o->graph ? LIST_GRAPH : o->json ? LIST_JSON : LIST_TABLE);
 }
 
 static int run_explain(const struct hook_ctx *ctx, const struct command *c, const struct cmd_opts *o)
@@ -265,7 +267,7 @@ static const char help_poststop[] =
         "    \"timeout\": 10}]\n";
 
 static const char help_list[] =
-        "Usage: ocilink-hook [GLOBAL OPTIONS] list [--json] [--graph]\n"
+        "Usage: ocilink-hook [GLOBAL OPTIONS] list [--json|--graph]\n"
         "\n"
         "The registry: a line per recorded container with NAME, ID (its first 12\n"
         "characters), PID, STATUS (running, or stopped: its process is gone), IPV4,\n"
@@ -313,7 +315,7 @@ static const struct command commands[] = {
         { "createContainer", run_stage, STAGE_CREATE_CONTAINER, 0, help_createContainer },
         { "poststart", run_stage, STAGE_POSTSTART, 0, help_poststart },
         { "poststop", run_stage, STAGE_POSTSTOP, 0, help_poststop },
-        { "list", run_list, 0, OPT_JSON, help_list },
+        { "list", run_list, 0, OPT_JSON | OPT_GRAPH, help_list },
         { "explain", run_explain, 0, OPT_BUNDLE, help_explain },
 };
 
@@ -363,11 +365,15 @@ static int parse_cmd_opts(const struct command *c, int argc, char **argv, int i,
                         o->install_hooks = true;
                 else if ((c->opts & OPT_JSON) && STREQ(a, "--json"))
                         o->json = true;
+                else if ((c->opts & OPT_GRAPH) && STREQ(a, "--graph"))
+                        o->graph = true;
                 else if ((c->opts & OPT_FAIL_IN_RUNTIME) && STREQ(a, "--fail-in-runtime"))
                         o->fail_in_runtime = true;
                 else
                         return usage_error(c, "unexpected argument '%s'", a);
         }
+        if (o->json && o->graph)
+                return usage_error(c, "%s", "--json and --graph exclude each other");
         return 0;
 }
 

@@ -9,7 +9,7 @@ export DEBIAN_FRONTEND=noninteractive
 PKGS="build-essential meson ninja-build pkg-config libyajl-dev libseccomp-dev libcmocka-dev
       runc crun podman netavark aardvark-dns conmon uidmap busybox-static iproute2 jq
       util-linux procps valgrind clang libclang-rt-14-dev fuse-overlayfs slirp4netns iptables
-      git scdoc dpkg-dev debhelper lintian man-db groff-base bsdextrautils systemd"
+      git scdoc dpkg-dev debhelper lintian man-db groff-base bsdextrautils systemd graphviz"
 missing=$(for p in $PKGS; do dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"; done)
 if [ -n "$missing" ]; then
 	apt-get update -qq

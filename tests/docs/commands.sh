@@ -21,9 +21,5 @@ declare -A OCL_OPTIONS=(
 # Options that take a directory argument.
 OCL_DIR_OPTIONS=" -b --bundle "
 
-# Rows the help and the manual already name but the parser does not take yet: `list --graph`
-# comes with the graph branch (hook/cmd_list.c). Once it is merged, delete it here.
-OCL_PENDING=" list:--graph "
-
 # The global options main() parses before COMMAND.
 OCL_GLOBAL_OPTIONS="--state-dir --debug --no-sandbox --version --help -h"

@@ -328,7 +328,7 @@ do_explain() {
 		expect_refusal "$tag" "$ctr" "$reason"
 		printable "$HOUT" || bad "$tag: stdout holds bytes outside printable ASCII or a long line: $(head -c 600 "$HOUT" | cat -A)"
 	elif expect_success "$tag"; then
-		[ "$(sed -n '/^hosts lines:$/,$p' "$HOUT" | sed 1d)" = "$(expected_block)" ] ||
+		[ "$(awk '/^  hosts lines:$/ { h = 1; next } h && /^    / { print substr($0, 5); next } { h = 0 }' "$HOUT")" = "$(expected_block)" ] ||
 			bad "$tag: the hosts lines it explains are not the expected ones: $(head -c 600 "$HOUT" | cat -A)"
 	fi
 	after_call "$tag"

@@ -147,7 +147,7 @@ bundle_annotate "$rcp" io.ocilink.name recipient
 bundle_annotate "$rcp" io.ocilink.links example:ex
 cp "$rcp/rootfs/etc/hosts" "$T/hosts.orig"
 hook explain -b "$rcp" >"$T/logs/explain.out" 2>"$T/logs/explain.err" || fail "explain failed: $(cat "$T/logs/explain.err")"
-matches "$(cat "$T/logs/explain.out")" "^$IP1	ex example-host example\$" || fail "explain does not show the hosts line: $(cat "$T/logs/explain.out")"
+matches "$(cat "$T/logs/explain.out")" "^    $IP1	ex example-host example\$" || fail "explain does not show the hosts line: $(cat "$T/logs/explain.out")"
 hook precreate <"$rcp/config.json" >"$T/logs/precreate.out" 2>"$T/logs/precreate.err" || fail "precreate failed: $(cat "$T/logs/precreate.err")"
 expect_eq "EX_* variables from precreate" "$(seed_env $IP1 recipient)" "$(jq -r '.process.env[]' "$T/logs/precreate.out" | grep '^EX_')"
 vg_prepare "$rcp" --install-hooks
