@@ -84,7 +84,7 @@ for args in "--json --graph" "--graph --json" "--graph extra"; do
 	matches "$(cat "$T/logs/usage.err")" "^ocilink-hook: " || fail "list $args: no usage message: $(cat "$T/logs/usage.err")"
 	ok "list $args: usage error ($(head -n1 "$T/logs/usage.err"))"
 done
-matches "$(hook --help)" '^  list \[--json\|--graph\] ' || fail "--help does not show list [--json|--graph]"
+matches "$(hook --help)" '^  list \[--json\|--graph\]' || fail "--help does not show list [--json|--graph]"
 
 # sources that stop: db is deleted (poststop removes its record), example's process is killed
 # (its record stays, stopped); a stopped recipient (web) leaves the graph with its links
