@@ -102,6 +102,8 @@ static long fast_format(char *out, size_t cap, const char *fmt, va_list ap)
         return (long) n;
 }
 
+static char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
 static char *xvasprintf(const char *fmt, va_list ap)
 {
         va_list aq;
