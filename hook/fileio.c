@@ -12,7 +12,9 @@
 
 #include "links/macro.h"
 
-int read_fd_bounded(int fd, size_t max, char **ret, size_t *ret_len)
+/* hint: the expected size (a regular file's st_size), so a small file takes one small buffer and
+ * two reads; 0 when unknown (a pipe). */
+static int read_bounded(int fd, size_t max, size_t hint, char **ret, size_t *ret_len)
 {
         _cleanup_free_ char *buf = NULL;
         size_t len = 0, cap = 0;
@@ -23,7 +25,7 @@ int read_fd_bounded(int fd, size_t max, char **ret, size_t *ret_len)
                 if (len == cap) {
                         if (cap > max)
                                 return -EFBIG;
-                        cap = cap ? cap * 2 : 16384;
+                        cap = cap ? cap * 2 : hint ? hint + 1 : 16384;
                         if (cap > max + 1)
                                 cap = max + 1;
                         buf = xrealloc(buf, cap + 1);
@@ -48,6 +50,11 @@ int read_fd_bounded(int fd, size_t max, char **ret, size_t *ret_len)
         return 0;
 }
 
+int read_fd_bounded(int fd, size_t max, char **ret, size_t *ret_len)
+{
+        return read_bounded(fd, max, 0, ret, ret_len);
+}
+
 int read_file_at(int dirfd, const char *name, size_t max, char **ret, size_t *ret_len)
 {
         _cleanup_close_ int fd = -EBADF;
@@ -60,7 +67,8 @@ int read_file_at(int dirfd, const char *name, size_t max, char **ret, size_t *re
                 return -errno;
         if (!S_ISREG(st.st_mode))
                 return -EBADFD;
-        return read_fd_bounded(fd, max, ret, ret_len);
+        return read_bounded(fd, max, st.st_size > 0 && (size_t) st.st_size <= max ? (size_t) st.st_size : 0, ret,
+                            ret_len);
 }
 
 int write_all(int fd, const char *data, size_t len)
@@ -111,7 +119,8 @@ static int write_atomic(int tmpdirfd, int dirfd, const char *name, const char *d
         if (fd < 0)
                 return -errno;
         r = write_all(fd, data, len);
-        if (r >= 0 && fchmod(fd, mode) < 0)
+        /* the registry's 0600 survives main()'s umask 022 as given: no fchmod needed */
+        if (r >= 0 && mode != 0600 && fchmod(fd, mode) < 0)
                 r = -errno;
         if (r >= 0 && durable && fsync(fd) < 0)
                 r = -errno;

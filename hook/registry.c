@@ -25,7 +25,11 @@ static int open_subdir(int dirfd, const char *name, bool create)
 {
         int fd;
 
-        if (create && mkdirat(dirfd, name, 0700) < 0 && errno != EEXIST)
+        /* open first: the directory is there on every run but the first */
+        fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd >= 0 || errno != ENOENT || !create)
+                return fd < 0 ? -errno : fd;
+        if (mkdirat(dirfd, name, 0700) < 0 && errno != EEXIST)
                 return -errno;
         fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         return fd < 0 ? -errno : fd;
@@ -52,12 +56,15 @@ int registry_open(const char *path, bool create, struct registry *ret, char **re
                 *reterr = xasprintf("state directory `%s` is not an absolute path", q);
                 return -EINVAL;
         }
-        if (create && mkdir(path, 0700) < 0 && errno != EEXIST) {
-                r = -errno;
-                *reterr = xasprintf("cannot create state directory `%s`: %s", q, strerror(errno));
-                return r;
-        }
         reg.dirfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (reg.dirfd < 0 && errno == ENOENT && create) {
+                if (mkdir(path, 0700) < 0 && errno != EEXIST) {
+                        r = -errno;
+                        *reterr = xasprintf("cannot create state directory `%s`: %s", q, strerror(errno));
+                        return r;
+                }
+                reg.dirfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        }
         if (reg.dirfd < 0 && errno == ENOENT && !create) {
                 reg.path = xstrdup(path);
                 *ret = reg;

@@ -71,6 +71,27 @@ static int ctx_fail(struct parse_ctx *ctx, int error, const char *fmt, ...)
         return 0;
 }
 
+/* A string or number node made by the parser or json_new_stringn holds its text right after the
+ * node, one allocation instead of two (a parse makes thousands of them). */
+static char *inline_str(struct json_value *v)
+{
+        return (char *) (v + 1);
+}
+
+static struct json_value *new_with_text(enum json_type type, const char *s, size_t len)
+{
+        struct json_value *v;
+
+        if (len > SIZE_MAX - sizeof(*v) - 1)
+                abort();
+        v = xmalloc(sizeof(*v) + len + 1);
+        *v = (struct json_value) { .type = type, .str = inline_str(v), .len = len };
+        if (len > 0)
+                memcpy(v->str, s, len);
+        v->str[len] = '\0';
+        return v;
+}
+
 void json_free(struct json_value *v)
 {
         if (!v)
@@ -83,7 +104,8 @@ void json_free(struct json_value *v)
         }
         free(v->items);
         free(v->keys);
-        free(v->str);
+        if (v->str != inline_str(v))
+                free(v->str);
         free(v);
 }
 
@@ -158,12 +180,7 @@ static int cb_boolean(void *p, int b)
 
 static int cb_number(void *p, const char *s, size_t len)
 {
-        struct json_value *v = xcalloc(1, sizeof(*v));
-
-        v->type = JSON_NUMBER;
-        v->str = xstrndup(s, len);
-        v->len = len;
-        return ctx_add(p, v);
+        return ctx_add(p, new_with_text(JSON_NUMBER, s, len));
 }
 
 /* Strict UTF-8 (RFC 3629): yajl's own check accepts overlong forms, UTF-16 surrogates and code
@@ -676,17 +693,7 @@ struct json_value *json_new_string(const char *s)
 
 struct json_value *json_new_stringn(const char *s, size_t len)
 {
-        struct json_value *v = xcalloc(1, sizeof(*v));
-
-        if (len == SIZE_MAX)
-                abort();
-        v->type = JSON_STRING;
-        v->str = xmalloc(len + 1);
-        if (len > 0)
-                memcpy(v->str, s, len);
-        v->str[len] = '\0';
-        v->len = len;
-        return v;
+        return new_with_text(JSON_STRING, s, len);
 }
 
 struct json_value *json_new_number(const char *text)
