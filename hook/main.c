@@ -21,7 +21,7 @@
 #include "links/macro.h"
 
 static const char usage_text[] =
-        "Usage: ocilink-hook [--state-dir DIR] [--debug] COMMAND [OPTIONS]\n"
+        "Usage: ocilink-hook [--state-dir DIR] [--debug] [--no-sandbox] COMMAND [OPTIONS]\n"
         "\n"
         "Docker's container links (--link source:alias) for runc, crun and podman, as an OCI hook.\n"
         "\n"
@@ -291,9 +291,10 @@ static const char help_list[] =
 static const char help_explain[] =
         "Usage: ocilink-hook [GLOBAL OPTIONS] explain [-b DIR]\n"
         "\n"
-        "What a start of the bundle DIR would inject, changing nothing: each link with\n"
-        "the source it resolves to (alias <- source (id)), the variables prepare would\n"
-        "add, those the container sets itself (kept), and the hosts lines. When a link\n"
+        "What a start of the bundle DIR would inject, changing nothing: each link as\n"
+        "'link NAME:ALIAS (source NAME, id ID, ADDRESS)' with the variables it gives and\n"
+        "its hosts lines; a variable the start would not inject says why ('not injected:\n"
+        "the container sets KEY itself', or an earlier link gives it). When a link\n"
         "cannot be made: 'a start would fail: REASON' on stdout, and exit 1.\n"
         "\n"
         "Options:\n"

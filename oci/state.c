@@ -25,7 +25,11 @@ int oci_state_parse(const char *buf, size_t len, struct oci_state *ret, char **r
                 return -EBADMSG;
         }
         s.id = json_get_str(tree, "id");
-        if (!s.id || !id_is_valid(s.id)) {
+        if (!s.id) {
+                *reterr = xstrdup("bad OCI state on stdin: no container id (a string \"id\")");
+                return -EBADMSG;
+        }
+        if (!id_is_valid(s.id)) {
                 _cleanup_free_ char *q = escape_str(s.id);
                 *reterr = xasprintf("bad OCI state on stdin: missing or unusable container id `%s`", q);
                 return -EBADMSG;
