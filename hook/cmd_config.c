@@ -82,7 +82,7 @@ static int rewrite_config(const struct hook_ctx *ctx, struct json_value *cfg, st
                 r = registry_open(ctx->state_dir, false, &reg, reterr);
                 if (r < 0)
                         goto out;
-                r = plan_links(&reg, w->name, a.flavor, &a.links, &w->plan, reterr);
+                r = plan_links(&reg, w->name, a.flavor, &a.links, PLAN_VARS_AND_HOSTS, &w->plan, reterr);
                 registry_close(&reg);
                 if (r < 0)
                         goto out;

@@ -103,11 +103,10 @@ static char *root_path_abs(const char *bundle, const char *root)
 }
 
 /* Builds this container's record from its state and config. */
-static int make_record(const struct oci_state *st, const struct json_value *cfg, const struct container_ann *a,
-                       const char *name, enum stage stage, struct record *ret)
+static int make_record(const struct oci_state *st, const struct json_value *cfg, const struct strv *env,
+                       const struct container_ann *a, const char *name, enum stage stage, struct record *ret)
 {
         struct record rec = { 0 };
-        struct strv env = { 0 };
         const char *hostname = config_hostname(cfg);
         const char *mount = config_hosts_mount_source(cfg);
 
@@ -140,9 +139,7 @@ static int make_record(const struct oci_state *st, const struct json_value *cfg,
                         log_warn("cannot read the container's addresses: %s, ignoring", strerror(-r));
         }
         ports_format(&a->ports, &rec.ports);
-        config_env(cfg, &env);
-        linkenv_exportable(env.v, env.n, &a->injected, &a->exp, &rec.env);
-        strv_done(&env);
+        linkenv_exportable(env->v, env->n, &a->injected, &a->exp, &rec.env);
         for (size_t i = 0; i < a->links.n; i++)
                 strv_pushf(&rec.links, "%s:%s", a->links.v[i].name, a->links.v[i].alias);
         if (mount)
@@ -200,16 +197,14 @@ static int write_links_block(const struct record *rec, const struct link_plan *p
 /* No hook stage can add variables (the runtime read config.json before us): a recipient whose
  * config lacks a link's ALIAS_NAME was not prepared for that link (prepare never ran, or the links
  * changed since). Starting it would give hosts lines without variables: say so instead. */
-static int check_prepared(const struct json_value *cfg, const struct container_ann *a)
+static int check_prepared(const struct strv *env, const struct container_ann *a)
 {
-        struct strv env = { 0 };
         struct keyset keys;
         int r = 0;
 
-        config_env(cfg, &env);
-        keyset_init(&keys, env.n);
-        for (size_t k = 0; k < env.n; k++)
-                keyset_addn(&keys, env.v[k], strcspn(env.v[k], "="));
+        keyset_init(&keys, env->n);
+        for (size_t k = 0; k < env->n; k++)
+                keyset_addn(&keys, env->v[k], strcspn(env->v[k], "="));
         for (size_t i = 0; i < a->links.n && r == 0; i++) {
                 _cleanup_free_ char *p = linkenv_prefix(a->links.v[i].alias);
                 _cleanup_free_ char *key = xasprintf("%s_NAME", p);
@@ -220,7 +215,6 @@ static int check_prepared(const struct json_value *cfg, const struct container_a
                                       a->links.v[i].name, a->links.v[i].alias, key);
         }
         keyset_done(&keys);
-        strv_done(&env);
         return r;
 }
 
@@ -241,6 +235,7 @@ static int stage_register(const struct hook_ctx *ctx, enum stage stage)
         struct container_ann a = { 0 };
         struct registry reg = REGISTRY_INIT;
         struct record rec = { 0 }, other = { 0 };
+        struct strv env = { 0 };
         struct link_plan plan = { 0 };
         _cleanup_free_ char *err = NULL, *old = NULL, *ename = NULL;
         _cleanup_close_ int hostsfd = -EBADF;
@@ -278,7 +273,8 @@ static int stage_register(const struct hook_ctx *ctx, enum stage stage)
                 log_error(-EINVAL, "%s", err);
                 goto out;
         }
-        make_record(&st, cfg, &a, name, stage, &rec);
+        config_env(cfg, &env);
+        make_record(&st, cfg, &env, &a, name, stage, &rec);
 
         if (registry_open(ctx->state_dir, true, &reg, &err) < 0 || registry_lock(&reg, &err) < 0) {
                 log_error(-EIO, "%s", err);
@@ -295,11 +291,11 @@ static int stage_register(const struct hook_ctx *ctx, enum stage stage)
                 }
         }
         if (a.has_links) {
-                if (plan_links(&reg, name, a.flavor, &a.links, &plan, &err) < 0) {
+                if (plan_links(&reg, name, a.flavor, &a.links, PLAN_HOSTS, &plan, &err) < 0) {
                         log_error(-EINVAL, "%s", err);
                         goto out;
                 }
-                if (check_prepared(cfg, &a) < 0)
+                if (check_prepared(&env, &a) < 0)
                         goto out;
                 if (write_links_block(&rec, &plan, &hostsfd, &old, &old_len) < 0)
                         goto out;
@@ -317,6 +313,7 @@ static int stage_register(const struct hook_ctx *ctx, enum stage stage)
         r = 0;
 out:
         registry_close(&reg);
+        strv_done(&env);
         record_done(&rec);
         record_done(&other);
         link_plan_done(&plan);
@@ -433,9 +430,13 @@ static int stage_poststart(const struct hook_ctx *ctx)
         }
         /* Links are by name: every running recipient of this name gets the new address. The
          * reverse index names them; each record says whether it still links here. */
-        if (registry_recipients_of(&reg, rec.name, &rcps) == 0)
-                for (size_t i = 0; i < rcps.n; i++)
-                        update_recipient_of(&reg, rcps.v[i], &rec);
+        r = registry_recipients_of(&reg, rec.name, &rcps);
+        if (r < 0) {
+                log_warn("cannot read the registry's index of recipients: %s, none updated", strerror(-r));
+                r = 0;
+        }
+        for (size_t i = 0; i < rcps.n; i++)
+                update_recipient_of(&reg, rcps.v[i], &rec);
 out:
         strv_done(&rcps);
         registry_close(&reg);

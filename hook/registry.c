@@ -16,6 +16,7 @@
 #include "links/limits.h"
 #include "links/macro.h"
 #include "links/names.h"
+#include "oci/jscan.h"
 #include "oci/json.h"
 
 /* A record is small; this bounds what a corrupt or planted file can make us read. */
@@ -239,89 +240,200 @@ char *record_to_json(const struct record *rec, bool pretty)
         return out;
 }
 
-static char *get_opt_string(const struct json_value *o, const char *key)
+/* The source's name in a "name:alias" link. */
+static char *link_source(const char *link)
 {
-        const char *s = json_get_str(o, key);
-        return s ? xstrdup(s) : NULL;
+        return xstrndup(link, strcspn(link, ":"));
 }
 
-static int get_strv(const struct json_value *o, const char *key, struct strv *ret)
+/* "name:alias" with both halves valid names: a record's links become path components of the
+ * index, so one read back from a (planted or damaged) record is checked before any use. */
+static bool link_is_valid(const char *link)
 {
-        const struct json_value *a = json_get(o, key);
+        const char *colon = strchr(link, ':');
 
-        if (!a)
-                return 0;
-        if (a->type != JSON_ARRAY)
+        return colon && name_is_valid(link, (size_t) (colon - link)) && name_is_valid(colon + 1, strlen(colon + 1));
+}
+
+/* Reading a record: a streaming walk (oci/jscan.c) straight into struct record, no tree. A record
+ * is read for every link of every start, and the tree cost two thirds of it (bench/run). The
+ * rules are those of the tree reader before it: id and name are strings and valid, pid and
+ * start_time integers in range; bundle, hostname, hosts_file and rootfs are strings or absent (a
+ * value of another type reads as absent); ip_fixed is true or not; ipv4, ipv6, ports, links and
+ * env are absent or arrays of strings (addresses valid and of their family); other keys are
+ * ignored; anything else is -EBADMSG. */
+enum record_field {
+        F_OTHER,
+        F_ID,
+        F_NAME,
+        F_PID,
+        F_START_TIME,
+        F_BUNDLE,
+        F_HOSTNAME,
+        F_HOSTS_FILE,
+        F_ROOTFS,
+        F_IP_FIXED,
+        F_IPV4,
+        F_IPV6,
+        F_PORTS,
+        F_LINKS,
+        F_ENV,
+};
+
+static const char *const record_keys[] = {
+        [F_ID] = "id",
+        [F_NAME] = "name",
+        [F_PID] = "pid",
+        [F_START_TIME] = "start_time",
+        [F_BUNDLE] = "bundle",
+        [F_HOSTNAME] = "hostname",
+        [F_HOSTS_FILE] = "hosts_file",
+        [F_ROOTFS] = "rootfs",
+        [F_IP_FIXED] = "ip_fixed",
+        [F_IPV4] = "ipv4",
+        [F_IPV6] = "ipv6",
+        [F_PORTS] = "ports",
+        [F_LINKS] = "links",
+        [F_ENV] = "env",
+};
+
+struct record_reader {
+        struct record rec;
+        bool has_pid, has_start_time;
+        const char *key;        /* the top-level key field was found for */
+        enum record_field field;
+};
+
+static enum record_field field_of(const char *key)
+{
+        for (size_t f = F_ID; key && f < ELEMENTSOF(record_keys); f++)
+                if (STREQ(key, record_keys[f]))
+                        return (enum record_field) f;
+        return F_OTHER;
+}
+
+static int number_in(const struct jscan_event *ev, long long max, long long *ret)
+{
+        char text[32];
+        struct json_value v = { .type = JSON_NUMBER, .str = text, .len = ev->len };
+
+        if (ev->len == 0 || ev->len >= sizeof text)
                 return -EBADMSG;
-        for (size_t i = 0; i < a->n; i++) {
-                if (a->items[i]->type != JSON_STRING)
-                        return -EBADMSG;
-                strv_push(ret, xstrdup(a->items[i]->str));
+        memcpy(text, ev->text, ev->len);
+        text[ev->len] = '\0';
+        return json_number_to_ll(&v, 0, max, ret) < 0 ? -EBADMSG : 0;
+}
+
+static char **string_slot(struct record *rec, enum record_field f)
+{
+        switch (f) {
+        case F_ID:
+                return &rec->id;
+        case F_NAME:
+                return &rec->name;
+        case F_BUNDLE:
+                return &rec->bundle;
+        case F_HOSTNAME:
+                return &rec->hostname;
+        case F_HOSTS_FILE:
+                return &rec->hosts_file;
+        case F_ROOTFS:
+                return &rec->rootfs;
+        default:
+                return NULL;
         }
-        return 0;
 }
 
-static int get_addrs(const struct json_value *o, const char *key, int family, struct addr_list *l)
+static struct strv *list_slot(struct record *rec, enum record_field f)
 {
-        const struct json_value *a = json_get(o, key);
+        return f == F_PORTS ? &rec->ports : f == F_LINKS ? &rec->links : f == F_ENV ? &rec->env : NULL;
+}
 
-        if (!a)
-                return 0;
-        if (a->type != JSON_ARRAY)
-                return -EBADMSG;
-        for (size_t i = 0; i < a->n; i++) {
+static int record_event(void *userdata, const struct jscan_event *ev)
+{
+        struct record_reader *rd = userdata;
+        struct record *rec = &rd->rec;
+        enum record_field f;
+        long long n;
+
+        if (ev->depth == 0)
+                return ev->type == JSON_OBJECT ? 0 : -EBADMSG;
+        if (ev->key != rd->key) { /* each member's key is a string of its own: a new pointer */
+                rd->key = ev->key;
+                rd->field = field_of(ev->key);
+        }
+        f = rd->field;
+        if (f == F_OTHER)
+                return 0; /* an unknown member: walked (and checked), not kept */
+        if (ev->depth == 1) {
+                if (ev->end)
+                        return 0;
+                if (f == F_ID || f == F_NAME)
+                        return ev->type == JSON_STRING ? (*string_slot(rec, f) = xstrndup(ev->text, ev->len), 0)
+                                                       : -EBADMSG;
+                if (f == F_PID || f == F_START_TIME) {
+                        if (ev->type != JSON_NUMBER ||
+                            number_in(ev, f == F_PID ? 4194304 : 0x7fffffffffffffffLL, &n) < 0)
+                                return -EBADMSG;
+                        if (f == F_PID) {
+                                rec->pid = (pid_t) n;
+                                rd->has_pid = true;
+                        } else {
+                                rec->start_time = (unsigned long long) n;
+                                rd->has_start_time = true;
+                        }
+                        return 0;
+                }
+                if (string_slot(rec, f)) {
+                        if (ev->type == JSON_STRING)
+                                *string_slot(rec, f) = xstrndup(ev->text, ev->len);
+                        return 0; /* another type reads as absent */
+                }
+                if (f == F_IP_FIXED) {
+                        rec->ip_fixed = ev->type == JSON_TRUE;
+                        return 0;
+                }
+                /* the lists */
+                return ev->type == JSON_ARRAY ? 0 : -EBADMSG;
+        }
+        /* depth 2 and deeper: inside a known member's value */
+        if (string_slot(rec, f) || f == F_IP_FIXED)
+                return 0; /* inside a string field's non-string value: ignored, as absent */
+        if (f == F_ID || f == F_NAME || f == F_PID || f == F_START_TIME)
+                return -EBADMSG; /* cannot happen: their containers were refused at depth 1 */
+        if (ev->depth != 2 || ev->type != JSON_STRING)
+                return -EBADMSG; /* a list item that is not a string */
+        if (f == F_IPV4 || f == F_IPV6) {
                 char text[INET6_ADDRSTRLEN];
-                int f;
-                if (a->items[i]->type != JSON_STRING || addr_parse(a->items[i]->str, &f, text) < 0 || f != family)
+                _cleanup_free_ char *a = xstrndup(ev->text, ev->len);
+                int family;
+                if (addr_parse(a, &family, text) < 0 || family != (f == F_IPV4 ? AF_INET : AF_INET6) ||
+                    addr_list_add(&rec->addrs, family, text) < 0)
                         return -EBADMSG;
-                if (addr_list_add(l, f, text) < 0)
-                        return -EBADMSG;
+                return 0;
         }
+        strv_push(list_slot(rec, f), xstrndup(ev->text, ev->len));
+        if (f == F_LINKS && !link_is_valid(rec->links.v[rec->links.n - 1]))
+                return -EBADMSG;
         return 0;
 }
 
 int record_from_json(const char *buf, size_t len, struct record *ret)
 {
-        _cleanup_json_ struct json_value *o = NULL;
-        char err[JSON_ERR_MAX];
-        struct record rec = { 0 };
-        const struct json_value *v;
-        long long n;
-        int r;
+        struct record_reader rd = { 0 };
+        struct record *rec = &rd.rec;
 
-        r = json_parse(buf, len, &o, err);
-        if (r < 0)
-                return -EBADMSG;
-        if (o->type != JSON_OBJECT)
-                return -EBADMSG;
-        rec.id = get_opt_string(o, "id");
-        rec.name = get_opt_string(o, "name");
-        if (!rec.id || !rec.name || !id_is_valid(rec.id) || !name_is_valid(rec.name, strlen(rec.name)))
+        if (jscan(buf, len, record_event, &rd) < 0)
                 goto bad;
-        v = json_get(o, "pid");
-        if (!v || v->type != JSON_NUMBER || json_number_to_ll(v, 0, 4194304, &n) < 0)
+        if (!rec->id || !rec->name || !id_is_valid(rec->id) || !name_is_valid(rec->name, strlen(rec->name)) ||
+            !rd.has_pid || !rd.has_start_time)
                 goto bad;
-        rec.pid = (pid_t) n;
-        v = json_get(o, "start_time");
-        if (!v || v->type != JSON_NUMBER || json_number_to_ll(v, 0, 0x7fffffffffffffffLL, &n) < 0)
+        if (rec->hostname && !hostname_is_valid(rec->hostname))
                 goto bad;
-        rec.start_time = (unsigned long long) n;
-        rec.bundle = get_opt_string(o, "bundle");
-        rec.hostname = get_opt_string(o, "hostname");
-        if (rec.hostname && !hostname_is_valid(rec.hostname))
-                goto bad;
-        rec.hosts_file = get_opt_string(o, "hosts_file");
-        rec.rootfs = get_opt_string(o, "rootfs");
-        v = json_get(o, "ip_fixed");
-        rec.ip_fixed = v && v->type == JSON_TRUE;
-        if (get_addrs(o, "ipv4", AF_INET, &rec.addrs) < 0 || get_addrs(o, "ipv6", AF_INET6, &rec.addrs) < 0 ||
-            get_strv(o, "ports", &rec.ports) < 0 || get_strv(o, "links", &rec.links) < 0 ||
-            get_strv(o, "env", &rec.env) < 0)
-                goto bad;
-        *ret = rec;
+        *ret = rd.rec;
         return 0;
 bad:
-        record_done(&rec);
+        record_done(rec);
         return -EBADMSG;
 }
 
@@ -388,37 +500,76 @@ int registry_get_id(struct registry *reg, const char *id, struct record *ret)
         return 0;
 }
 
-/* The source's name in a "name:alias" link. */
-static char *link_source(const char *link)
-{
-        return xstrndup(link, strcspn(link, ":"));
-}
 
-/* links/<source>/<recipient>: names are validated (no '/', no leading '.'), so each is one path
- * component. Two syscalls when the source's directory exists. */
-static int index_add(struct registry *reg, const char *source, const char *recipient)
+/* links/<source>, opened without following a symlink; with create, made when missing. */
+static int open_index_dir(struct registry *reg, const char *source, bool create)
 {
-        _cleanup_free_ char *entry = xasprintf("%s/%s", source, recipient);
         int fd;
 
-        fd = openat(reg->linksfd, entry, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd < 0 && errno == ENOENT) {
+        if (!name_is_valid(source, strlen(source)))
+                return -EINVAL;
+        fd = openat(reg->linksfd, source, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0 && errno == ENOENT && create) {
                 if (mkdirat(reg->linksfd, source, 0700) < 0 && errno != EEXIST)
                         return -errno;
-                fd = openat(reg->linksfd, entry, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+                fd = openat(reg->linksfd, source, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         }
+        return fd < 0 ? -errno : fd;
+}
+
+/* links/<source>/<recipient>: an empty file. O_EXCL never opens what is there already (a FIFO
+ * would block, a symlink would be followed): an existing entry of any type counts as present. */
+static int index_add(struct registry *reg, const char *source, const char *recipient)
+{
+        _cleanup_close_ int dfd = open_index_dir(reg, source, true);
+        int fd;
+
+        if (dfd < 0)
+                return dfd;
+        fd = openat(dfd, recipient, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
         if (fd < 0)
-                return -errno;
+                return errno == EEXIST ? 0 : -errno;
         close(fd);
         return 0;
 }
 
 void registry_unindex(struct registry *reg, const char *source, const char *recipient)
 {
-        _cleanup_free_ char *entry = xasprintf("%s/%s", source, recipient);
+        _cleanup_close_ int dfd = open_index_dir(reg, source, false);
 
-        if (unlinkat(reg->linksfd, entry, 0) == 0)
+        if (dfd < 0 || !name_is_valid(recipient, strlen(recipient)))
+                return;
+        if (unlinkat(dfd, recipient, 0) == 0)
                 (void) unlinkat(reg->linksfd, source, AT_REMOVEDIR); /* fails while others link to it */
+}
+
+/* Made once the index holds an entry for every link of every record: an index that lacks it was
+ * begun by a registry that an ocilink before the index (0.1.0) had filled. */
+#define INDEX_COMPLETE ".complete"
+
+static int index_complete(struct registry *reg)
+{
+        struct record *all = NULL;
+        size_t n = 0;
+        int fd, r;
+
+        if (faccessat(reg->linksfd, INDEX_COMPLETE, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+                return 0;
+        r = registry_list(reg, &all, &n, NULL);
+        for (size_t i = 0; r == 0 && i < n; i++)
+                for (size_t k = 0; r == 0 && k < all[i].links.n; k++) {
+                        _cleanup_free_ char *src = link_source(all[i].links.v[k]);
+                        r = index_add(reg, src, all[i].name);
+                }
+        records_free(all, n);
+        if (r < 0)
+                return r;
+        fd = openat(reg->linksfd, INDEX_COMPLETE, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+                    0600);
+        if (fd < 0)
+                return errno == EEXIST ? 0 : -errno;
+        close(fd);
+        return 0;
 }
 
 int registry_recipients_of(struct registry *reg, const char *source, struct strv *ret)
@@ -429,9 +580,12 @@ int registry_recipients_of(struct registry *reg, const char *source, struct strv
         int fd;
 
         *ret = out;
-        fd = openat(reg->linksfd, source, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        fd = index_complete(reg);
         if (fd < 0)
-                return errno == ENOENT ? 0 : -errno;
+                return fd;
+        fd = open_index_dir(reg, source, false);
+        if (fd < 0)
+                return fd == -ENOENT ? 0 : fd;
         d = fdopendir(fd);
         if (!d) {
                 int r = -errno;

@@ -15,6 +15,7 @@
  *     <dir>/links/<src>/<rcp>    empty: the container named rcp links to the one named src (the
  *                                reverse index poststart reads, so a source's start never scans the
  *                                registry; an entry may outlive its link, readers check the record)
+ *     <dir>/links/.complete      the index covers every record (see registry_recipients_of)
  *     <dir>/tmp/                 temp files on their way to names/ or ids/; whatever a killed hook left
  *                                there is removed by the next one that takes the lock
  * Writers take the lock (bounded wait) for every multi-step update; files are replaced by
@@ -66,7 +67,9 @@ int registry_put(struct registry *reg, const struct record *rec);
 /* Removes the record of id and its id entry, the name's record and index entries only if it still
  * belongs to id. */
 int registry_remove_id(struct registry *reg, const char *id);
-/* The names with an index entry for a link to source (sorted); they may no longer link to it. */
+/* The names with an index entry for a link to source (sorted); they may no longer link to it.
+ * The caller holds the lock. The first call on an index begun after records were written (by an
+ * ocilink before the index, 0.1.0) first indexes every record's links. */
 int registry_recipients_of(struct registry *reg, const char *source, struct strv *ret);
 /* Drops the index entry "recipient links to source" (one found stale). */
 void registry_unindex(struct registry *reg, const char *source, const char *recipient);

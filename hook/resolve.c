@@ -17,7 +17,7 @@ void source_hosts_lines(const struct record *src, const char *alias, struct buf 
 }
 
 int plan_links(struct registry *reg, const char *recipient, enum flavor flavor, const struct link_list *links,
-               struct link_plan *ret, char **reterr)
+               enum plan_scope scope, struct link_plan *ret, char **reterr)
 {
         struct link_plan p = { 0 };
         int r;
@@ -67,7 +67,8 @@ int plan_links(struct registry *reg, const char *recipient, enum flavor flavor, 
                         goto fail;
                 }
                 ls = (struct link_source) { .ipv4 = src.addrs.v4[0], .ports = &ports, .env = &src.env };
-                linkenv_build(flavor, recipient, l->alias, &ls, &p.vars);
+                if (scope == PLAN_VARS_AND_HOSTS)
+                        linkenv_build(flavor, recipient, l->alias, &ls, &p.vars);
                 source_hosts_lines(&src, l->alias, &p.hosts);
                 p.parts = xrealloc(p.parts, (p.n_parts + 1) * sizeof *p.parts);
                 p.parts[p.n_parts++] = (struct link_part) {

@@ -27,8 +27,16 @@ struct link_plan {
         size_t n_parts;
 };
 
+/* What a plan holds: everything (prepare, precreate, explain), or only the hosts lines and the
+ * parts, with no variables (a registration: the variables went into config.json before the start,
+ * and building them was a tenth of a 100-link createRuntime). */
+enum plan_scope {
+        PLAN_VARS_AND_HOSTS,
+        PLAN_HOSTS,
+};
+
 int plan_links(struct registry *reg, const char *recipient, enum flavor flavor, const struct link_list *links,
-               struct link_plan *ret, char **reterr);
+               enum plan_scope scope, struct link_plan *ret, char **reterr);
 void link_plan_done(struct link_plan *p);
 /* The hosts lines of one running source for one alias. */
 void source_hosts_lines(const struct record *src, const char *alias, struct buf *out);

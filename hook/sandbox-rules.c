@@ -46,6 +46,9 @@ scmp_filter_ctx sandbox_rules_build(void)
         /* A binary tree of syscall numbers rather than a list: the kernel runs the filter for every
          * syscall number when it loads it (its action cache), and a list made that cost 0.1 ms. */
         r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+        /* a call through another ABI (x32, int 0x80) ends the process too, not only its thread */
+        if (r == 0)
+                r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
         for (size_t i = 0; i < ELEMENTSOF(allowed) && r == 0; i++)
                 r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
         /* Sockets: netlink only (address discovery). syslog() retries an AF_UNIX socket when the log

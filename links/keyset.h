@@ -3,21 +3,27 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* A set of strings (env keys, names) with open addressing, sized up front: the env merge, the
- * export filter and the prepared check run over thousands of variables with 256 links, and must
- * not be quadratic. */
-struct keyset {
-        char **slots;
-        size_t cap;
+/* A set of strings (env keys, names) with open addressing: the env merge, the export filter and
+ * the prepared check run over thousands of variables with 256 links, and must not be quadratic.
+ * The set borrows its keys: each is a pointer and a length into a string that must outlive the
+ * set (an env entry's key is the bytes before its '='), so filling it allocates nothing. */
+struct keyset_slot {
+        const char *key;
+        size_t len;
 };
 
-/* Room for n insertions. */
+struct keyset {
+        struct keyset_slot *slots;
+        size_t cap;
+        size_t n;
+};
+
+/* Room for n keys before the first growth. */
 void keyset_init(struct keyset *ks, size_t n);
 bool keyset_has(const struct keyset *ks, const char *k);
-/* The same for the first len bytes of k (an env entry's key, before its '='). */
+/* The same for the first len bytes of k. */
 bool keyset_hasn(const struct keyset *ks, const char *k, size_t len);
-/* Adds a copy of the first len bytes of k; false when it was there already. At most the n
- * insertions the set was made for. */
+/* Adds the first len bytes of k (borrowed); false when they were there already. */
 bool keyset_addn(struct keyset *ks, const char *k, size_t len);
 bool keyset_add(struct keyset *ks, const char *k);
 void keyset_done(struct keyset *ks);

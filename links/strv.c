@@ -69,6 +69,8 @@ static long fast_format(char *out, size_t cap, const char *fmt, va_list ap)
                 f++;
                 if (*f == 's') {
                         piece = va_arg(ap, const char *);
+                        if (!piece)
+                                return -1; /* vasprintf prints "(null)" */
                         len = strlen(piece);
                 } else if (*f == 'u' || *f == 'd' || (f[0] == 'z' && f[1] == 'u')) {
                         unsigned long long v;
@@ -107,12 +109,18 @@ static char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(print
 static char *xvasprintf(const char *fmt, va_list ap)
 {
         va_list aq;
-        char *s = NULL;
+        char *s = NULL, small[256];
         long n;
 
         va_copy(aq, ap);
-        n = fast_format(NULL, 0, fmt, aq);
+        n = fast_format(small, sizeof small, fmt, aq);
         va_end(aq);
+        if (n >= 0 && (size_t) n < sizeof small) {
+                s = xmalloc((size_t) n + 1);
+                memcpy(s, small, (size_t) n);
+                s[n] = '\0';
+                return s;
+        }
         if (n >= 0) {
                 s = xmalloc((size_t) n + 1);
                 (void) fast_format(s, (size_t) n, fmt, ap);
@@ -205,13 +213,31 @@ void buf_puts(struct buf *b, const char *s)
 
 void buf_printf(struct buf *b, const char *fmt, ...)
 {
-        va_list ap;
-        _cleanup_free_ char *p = NULL;
+        va_list ap, aq;
+        long n;
 
         va_start(ap, fmt);
-        p = xvasprintf(fmt, ap);
+        va_copy(aq, ap);
+        n = fast_format(NULL, 0, fmt, aq);
+        va_end(aq);
+        if (n >= 0) {
+                /* straight into the buffer: no temporary string */
+                buf_append(b, "", 0);
+                if (b->len + (size_t) n + 1 > b->cap) {
+                        size_t cap = b->cap;
+                        while (cap < b->len + (size_t) n + 1)
+                                cap *= 2;
+                        b->data = xrealloc(b->data, cap);
+                        b->cap = cap;
+                }
+                (void) fast_format(b->data + b->len, (size_t) n, fmt, ap);
+                b->len += (size_t) n;
+                b->data[b->len] = '\0';
+        } else {
+                _cleanup_free_ char *p = xvasprintf(fmt, ap);
+                buf_append(b, p, strlen(p));
+        }
         va_end(ap);
-        buf_append(b, p, strlen(p));
 }
 
 void buf_done(struct buf *b)

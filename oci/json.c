@@ -186,7 +186,7 @@ static int cb_number(void *p, const char *s, size_t len)
 /* Strict UTF-8 (RFC 3629): yajl's own check accepts overlong forms, UTF-16 surrogates and code
  * points past U+10FFFF, and decodes a lone \udc00 escape into a surrogate. A runtime's JSON
  * decoder would read such bytes differently from us, so they are refused. */
-static bool utf8_valid(const unsigned char *s, size_t len)
+bool json_utf8_valid(const unsigned char *s, size_t len)
 {
         size_t i = 0;
 
@@ -233,7 +233,7 @@ static int cb_string(void *p, const unsigned char *s, size_t len)
 {
         if (memchr(s, '\0', len))
                 return ctx_fail(p, -EBADMSG, "NUL byte in a JSON string");
-        if (!utf8_valid(s, len))
+        if (!json_utf8_valid(s, len))
                 return ctx_fail(p, -EBADMSG, "invalid UTF-8 in a JSON string");
         return ctx_add(p, json_new_stringn((const char *) s, len));
 }
@@ -245,7 +245,7 @@ static int cb_map_key(void *p, const unsigned char *s, size_t len)
 
         if (memchr(s, '\0', len))
                 return ctx_fail(ctx, -EBADMSG, "NUL byte in a JSON object key");
-        if (!utf8_valid(s, len))
+        if (!json_utf8_valid(s, len))
                 return ctx_fail(ctx, -EBADMSG, "invalid UTF-8 in a JSON object key");
         if (ctx->depth == 0 || ctx->stack[ctx->depth - 1]->type != JSON_OBJECT)
                 return ctx_fail(ctx, -EBADMSG, "JSON object key outside an object");

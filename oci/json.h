@@ -74,5 +74,8 @@ struct json_value *json_new_stringn(const char *s, size_t len);
 struct json_value *json_new_number(const char *text);
 struct json_value *json_new_int(long long v);
 
+/* Strict UTF-8 (RFC 3629): no overlong forms, no UTF-16 surrogates, nothing past U+10FFFF. */
+bool json_utf8_valid(const unsigned char *s, size_t len);
+
 /* Parses a JSON_NUMBER that must be an integer in [min, max] (no fraction, no exponent). */
 int json_number_to_ll(const struct json_value *v, long long min, long long max, long long *ret);

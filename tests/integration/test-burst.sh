@@ -159,6 +159,6 @@ run_all delete_one "${srcs[@]}" "${rcps[@]}"
 ok "50 containers deleted at once ($((SECONDS - t0))s)"
 expect_eq "containers left in the runtime" "" "$(rt list -q)"
 expect_eq "list --json after the deletes" "[]" "$(hook_list_json | jq -c .)"
-expect_eq "the state directory after the deletes" "$(printf 'ids\nlinks\nlock\nnames\ntmp')" \
+expect_eq "the state directory after the deletes" "$(printf 'ids\nlinks\nlinks/.complete\nlock\nnames\ntmp')" \
 	"$(cd "$st" && find . -mindepth 1 | sed 's|^\./||' | sort)"
 pass "$((N * 2)) containers (${SECONDS}s)"

@@ -567,6 +567,47 @@ static void reverse_index(void **state)
         record_done(&api);
 }
 
+/* A registry filled before the index existed: the first lookup indexes every record. */
+static void reverse_index_rebuilt(void **state)
+{
+        struct fx *f = *state;
+        struct registry *reg = reg_open(f);
+        struct record web;
+        char cmd[PATH_MAX + 64];
+
+        full_record(&web, "id-web", "web"); /* links db:db, cache:redis */
+        assert_int_equal(registry_put(reg, &web), 0);
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'/* '%s'/.complete", sub(f, "links"), sub(f, "links"));
+        assert_int_equal(system(cmd), 0);
+        assert_false(exists(sub(f, "links/db/web")));
+        assert_recipients(reg, "db", (const char *const[]) { "web", NULL });
+        assert_true(exists(sub(f, "links/cache/web")));
+        assert_true(exists(sub(f, "links/.complete")));
+        record_done(&web);
+}
+
+/* Planted or damaged entries: a FIFO does not block, a symlinked source directory is not followed. */
+static void reverse_index_hostile_entries(void **state)
+{
+        struct fx *f = *state;
+        struct registry *reg = reg_open(f);
+        struct record web;
+        char outside[PATH_MAX];
+
+        full_record(&web, "id-web", "web");
+        assert_int_equal(mkdir(sub(f, "links/db"), 0700), 0);
+        assert_int_equal(mkfifo(sub(f, "links/db/web"), 0600), 0);
+        assert_int_equal(registry_put(reg, &web), 0); /* returns: the entry is there */
+        snprintf(outside, sizeof outside, "%s.outside", f->state);
+        assert_int_equal(mkdir(outside, 0700), 0);
+        assert_int_equal(unlink(sub(f, "links/cache/web")), 0); /* made by the first put */
+        assert_int_equal(rmdir(sub(f, "links/cache")), 0);
+        assert_int_equal(symlink(outside, sub(f, "links/cache")), 0);
+        assert_int_not_equal(registry_put(reg, &web), 0); /* refused, not followed */
+        assert_int_equal(rmdir(outside), 0);                 /* empty: nothing was made there */
+        record_done(&web);
+}
+
 static void remove_id_leaves_name_of_other_id(void **state)
 {
         struct fx *f = *state;
@@ -827,6 +868,8 @@ int main(void)
                 cmocka_unit_test_setup_teardown(new_name_for_same_id_drops_old, setup, teardown),
                 cmocka_unit_test_setup_teardown(new_name_keeps_old_name_of_other_id, setup, teardown),
                 cmocka_unit_test_setup_teardown(reverse_index, setup, teardown),
+                cmocka_unit_test_setup_teardown(reverse_index_rebuilt, setup, teardown),
+                cmocka_unit_test_setup_teardown(reverse_index_hostile_entries, setup, teardown),
                 cmocka_unit_test_setup_teardown(remove_id_removes_both, setup, teardown),
                 cmocka_unit_test_setup_teardown(remove_id_leaves_name_of_other_id, setup, teardown),
                 cmocka_unit_test_setup_teardown(remove_unknown_id, setup, teardown),

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,6 +22,11 @@ enum probe {
         PROBE_MMAP_EXEC,
         PROBE_SETNS_MNT,
         PROBE_FILES,
+        PROBE_MPROTECT_EXEC,
+        PROBE_SETNS_NET,
+        PROBE_IOCTL,
+        PROBE_X32,
+        PROBE_FORK,
 };
 
 /* Returns the child's wait status. */
@@ -65,6 +71,22 @@ static int run_probe(enum probe p)
                         void *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
                         _exit(m == MAP_FAILED ? 101 : 0);
                 }
+                case PROBE_MPROTECT_EXEC: {
+                        void *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+                        _exit(m == MAP_FAILED ? 102 : mprotect(m, 4096, PROT_READ | PROT_EXEC) == 0 ? 103 : 104);
+                }
+                case PROBE_SETNS_NET: {
+                        /* into our own network namespace: what address discovery does */
+                        int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+                        _exit(fd >= 0 && setns(fd, CLONE_NEWNET) == 0 ? 0 : 105);
+                }
+                case PROBE_IOCTL:
+                        _exit(isatty(0) == 0 && errno == ENOTTY ? 0 : 106);
+                case PROBE_X32:
+                        /* getpid through the x32 ABI: another architecture for the filter */
+                        _exit(syscall(39 | 0x40000000) >= 0 ? 107 : 108);
+                case PROBE_FORK:
+                        _exit(fork() >= 0 ? 109 : 110);
                 case PROBE_NOTHING:
                 default:
                         _exit(0);
@@ -130,6 +152,35 @@ static void file_work_allowed(void **state)
         assert_exit0(run_probe(PROBE_FILES));
 }
 
+static void exec_protection_killed(void **state)
+{
+        assert_killed(run_probe(PROBE_MPROTECT_EXEC));
+}
+
+static void network_namespace_allowed(void **state)
+{
+        assert_exit0(run_probe(PROBE_SETNS_NET));
+}
+
+static void ioctl_refused_softly(void **state)
+{
+        assert_exit0(run_probe(PROBE_IOCTL));
+}
+
+static void other_abi_killed(void **state)
+{
+#if defined(__x86_64__)
+        assert_killed(run_probe(PROBE_X32));
+#else
+        skip();
+#endif
+}
+
+static void fork_killed(void **state)
+{
+        assert_killed(run_probe(PROBE_FORK));
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -141,6 +192,11 @@ int main(void)
                 cmocka_unit_test(exec_mapping_killed),
                 cmocka_unit_test(mount_namespace_killed),
                 cmocka_unit_test(file_work_allowed),
+                cmocka_unit_test(exec_protection_killed),
+                cmocka_unit_test(network_namespace_allowed),
+                cmocka_unit_test(ioctl_refused_softly),
+                cmocka_unit_test(other_abi_killed),
+                cmocka_unit_test(fork_killed),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
