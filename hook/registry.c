@@ -550,10 +550,13 @@ void registry_unindex(struct registry *reg, const char *source, const char *reci
 static int index_complete(struct registry *reg)
 {
         struct record *all = NULL;
+        struct stat st;
         size_t n = 0;
         int fd, r;
 
-        if (faccessat(reg->linksfd, INDEX_COMPLETE, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+
+        /* fstatat, not faccessat: that is faccessat2 with flags, which the sandbox does not allow */
+        if (fstatat(reg->linksfd, INDEX_COMPLETE, &st, AT_SYMLINK_NOFOLLOW) == 0)
                 return 0;
         r = registry_list(reg, &all, &n, NULL);
         for (size_t i = 0; r == 0 && i < n; i++)
