@@ -22,7 +22,7 @@
 /* A record is small; this bounds what a corrupt or planted file can make us read. */
 #define RECORD_MAX_BYTES (4u * 1024u * 1024u)
 
-static int open_subdir(int dirfd, const char *name, bool create)
+static int open_subdir(int dirfd, const char *name, bool create, bool *ret_made)
 {
         int fd;
 
@@ -30,7 +30,10 @@ static int open_subdir(int dirfd, const char *name, bool create)
         fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd >= 0 || errno != ENOENT || !create)
                 return fd < 0 ? -errno : fd;
-        if (mkdirat(dirfd, name, 0700) < 0 && errno != EEXIST)
+        if (mkdirat(dirfd, name, 0700) == 0) {
+                if (ret_made)
+                        *ret_made = true;
+        } else if (errno != EEXIST)
                 return -errno;
         fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         return fd < 0 ? -errno : fd;
@@ -47,9 +50,25 @@ static int check_dir(int fd)
         return 0;
 }
 
+/* Made once the index holds an entry for every link of every record: an index that lacks it was
+ * begun by a registry that an ocilink before the index (0.1.0) had filled. */
+#define INDEX_COMPLETE ".complete"
+
+static int mark_index_complete(struct registry *reg)
+{
+        int fd = openat(reg->linksfd, INDEX_COMPLETE, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+                        0600);
+
+        if (fd < 0)
+                return errno == EEXIST ? 0 : -errno;
+        close(fd);
+        return 0;
+}
+
 int registry_open(const char *path, bool create, struct registry *ret, char **reterr)
 {
         struct registry reg = REGISTRY_INIT;
+        bool names_made = false;
         _cleanup_free_ char *q = escape_str(path);
         int r;
 
@@ -81,10 +100,13 @@ int registry_open(const char *path, bool create, struct registry *ret, char **re
                 *reterr = xasprintf("refusing state directory `%s`: not owned by us or writable by others", q);
                 goto fail;
         }
-        reg.namesfd = open_subdir(reg.dirfd, "names", create);
-        reg.idsfd = open_subdir(reg.dirfd, "ids", create);
-        reg.tmpfd = create ? open_subdir(reg.dirfd, "tmp", true) : -EBADF;
-        reg.linksfd = create ? open_subdir(reg.dirfd, "links", true) : -EBADF;
+        reg.namesfd = open_subdir(reg.dirfd, "names", create, &names_made);
+        reg.idsfd = open_subdir(reg.dirfd, "ids", create, NULL);
+        reg.tmpfd = create ? open_subdir(reg.dirfd, "tmp", true, NULL) : -EBADF;
+        reg.linksfd = create ? open_subdir(reg.dirfd, "links", true, NULL) : -EBADF;
+        /* A registry made now has no record that lacks index entries: its index is complete. */
+        if (names_made && reg.linksfd >= 0)
+                (void) mark_index_complete(&reg);
         if (!create && (reg.namesfd == -ENOENT || reg.idsfd == -ENOENT)) {
                 /* a directory nothing has registered in yet */
                 closep(&reg.namesfd);
@@ -543,36 +565,68 @@ void registry_unindex(struct registry *reg, const char *source, const char *reci
                 (void) unlinkat(reg->linksfd, source, AT_REMOVEDIR); /* fails while others link to it */
 }
 
-/* Made once the index holds an entry for every link of every record: an index that lacks it was
- * begun by a registry that an ocilink before the index (0.1.0) had filled. */
-#define INDEX_COMPLETE ".complete"
 
+/* Calls fn for every readable record, one at a time (fn takes it over); corrupt files go to
+ * *ret_bad. */
+static int registry_each(struct registry *reg, int (*fn)(struct record *rec, void *userdata), void *userdata,
+                         struct strv *ret_bad)
+{
+        _cleanup_close_ int fd = -EBADF;
+        DIR *d;
+        struct dirent *de;
+        int r = 0;
+
+        if (reg->namesfd < 0)
+                return 0;
+        fd = openat(reg->namesfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        d = fdopendir(fd);
+        if (!d)
+                return -errno;
+        TAKE_FD(fd);
+        while (r == 0 && (de = readdir(d))) {
+                size_t l = strlen(de->d_name);
+                struct record rec;
+
+                if (de->d_name[0] == '.' || l < 6 || !STREQ(de->d_name + l - 5, ".json"))
+                        continue;
+                if (read_record_at(reg->namesfd, de->d_name, &rec) < 0) {
+                        if (ret_bad)
+                                strv_push(ret_bad, xstrdup(de->d_name));
+                        continue;
+                }
+                r = fn(&rec, userdata);
+        }
+        closedir(d);
+        return r;
+}
+
+static int index_record(struct record *rec, void *userdata)
+{
+        struct registry *reg = userdata;
+        int r = 0;
+
+        for (size_t k = 0; r == 0 && k < rec->links.n; k++) {
+                _cleanup_free_ char *src = link_source(rec->links.v[k]);
+                r = index_add(reg, src, rec->name);
+        }
+        record_done(rec);
+        return r;
+}
+
+
+/* One record at a time: completing the index of 10,000 records takes no more memory than one. */
 static int index_complete(struct registry *reg)
 {
-        struct record *all = NULL;
         struct stat st;
-        size_t n = 0;
-        int fd, r;
-
+        int r;
 
         /* fstatat, not faccessat: that is faccessat2 with flags, which the sandbox does not allow */
         if (fstatat(reg->linksfd, INDEX_COMPLETE, &st, AT_SYMLINK_NOFOLLOW) == 0)
                 return 0;
-        r = registry_list(reg, &all, &n, NULL);
-        for (size_t i = 0; r == 0 && i < n; i++)
-                for (size_t k = 0; r == 0 && k < all[i].links.n; k++) {
-                        _cleanup_free_ char *src = link_source(all[i].links.v[k]);
-                        r = index_add(reg, src, all[i].name);
-                }
-        records_free(all, n);
-        if (r < 0)
-                return r;
-        fd = openat(reg->linksfd, INDEX_COMPLETE, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
-                    0600);
-        if (fd < 0)
-                return errno == EEXIST ? 0 : -errno;
-        close(fd);
-        return 0;
+        r = registry_each(reg, index_record, reg, NULL);
+        return r < 0 ? r : mark_index_complete(reg);
 }
 
 int registry_recipients_of(struct registry *reg, const char *source, struct strv *ret)
@@ -676,48 +730,36 @@ static int cmp_record(const void *a, const void *b)
         return strcmp(((const struct record *) a)->name, ((const struct record *) b)->name);
 }
 
+struct collected {
+        struct record *v;
+        size_t n, cap;
+};
+
+static int collect(struct record *rec, void *userdata)
+{
+        struct collected *c = userdata;
+
+        if (c->n == c->cap) {
+                c->cap = c->cap ? c->cap * 2 : 16;
+                c->v = xrealloc(c->v, c->cap * sizeof(struct record));
+        }
+        c->v[c->n++] = *rec;
+        return 0;
+}
+
 int registry_list(struct registry *reg, struct record **ret, size_t *ret_n, struct strv *ret_bad)
 {
-        _cleanup_close_ int fd = -EBADF;
-        DIR *d;
-        struct dirent *de;
-        struct record *v = NULL;
-        size_t n = 0, cap = 0;
+        struct collected c = { 0 };
+        int r = registry_each(reg, collect, &c, ret_bad);
 
-        if (reg->namesfd < 0) {
-                *ret = NULL;
-                *ret_n = 0;
-                return 0;
+        if (r < 0) {
+                records_free(c.v, c.n);
+                return r;
         }
-        fd = openat(reg->namesfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        d = fdopendir(fd);
-        if (!d)
-                return -errno;
-        TAKE_FD(fd);
-        while ((de = readdir(d))) {
-                size_t l = strlen(de->d_name);
-                struct record rec;
-
-                if (de->d_name[0] == '.' || l < 6 || !STREQ(de->d_name + l - 5, ".json"))
-                        continue;
-                if (read_record_at(reg->namesfd, de->d_name, &rec) < 0) {
-                        if (ret_bad)
-                                strv_push(ret_bad, xstrdup(de->d_name));
-                        continue;
-                }
-                if (n == cap) {
-                        cap = cap ? cap * 2 : 16;
-                        v = xrealloc(v, cap * sizeof(struct record));
-                }
-                v[n++] = rec;
-        }
-        closedir(d);
-        if (n > 1)
-                qsort(v, n, sizeof(struct record), cmp_record);
-        *ret = v;
-        *ret_n = n;
+        if (c.n > 1)
+                qsort(c.v, c.n, sizeof(struct record), cmp_record);
+        *ret = c.v;
+        *ret_n = c.n;
         return 0;
 }
 
