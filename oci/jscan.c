@@ -8,6 +8,7 @@
 #include "links/limits.h"
 #include "links/macro.h"
 #include "links/strv.h"
+#include "oci/yajl-strict.h"
 
 struct level {
         bool object;
@@ -165,14 +166,7 @@ int jscan(const char *buf, size_t len, jscan_fn fn, void *userdata)
                 return -EFBIG;
         if (len == 0 || !buf || memchr(buf, '\0', len))
                 return -EBADMSG;
-        h = yajl_alloc(&scan_callbacks, NULL, &sc);
-        if (!h)
-                abort();
-        yajl_config(h, yajl_allow_comments, 0);
-        yajl_config(h, yajl_dont_validate_strings, 0);
-        yajl_config(h, yajl_allow_trailing_garbage, 0);
-        yajl_config(h, yajl_allow_multiple_values, 0);
-        yajl_config(h, yajl_allow_partial_values, 0);
+        h = yajl_strict_alloc(&scan_callbacks, &sc);
         st = yajl_parse(h, (const unsigned char *) buf, len);
         if (st == yajl_status_ok)
                 st = yajl_complete_parse(h);

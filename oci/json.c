@@ -1,5 +1,7 @@
 #include "oci/json.h"
 
+#include "oci/yajl-strict.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -15,6 +17,7 @@
 #include "links/escape.h"
 #include "links/limits.h"
 #include "links/macro.h"
+#include "oci/yajl-strict.h"
 
 /* Objects with at most this many keys are checked for duplicates pairwise; larger ones are
  * checked by sorting a copy of the key pointers (O(n log n)). */
@@ -412,15 +415,7 @@ int json_parse(const char *buf, size_t len, struct json_value **ret, char reterr
         }
 
         ctx = xcalloc(1, sizeof(*ctx));
-        h = yajl_alloc(&parse_callbacks, NULL, ctx);
-        if (!h)
-                abort();
-        /* These are yajl's defaults; set explicitly because the caps depend on them. */
-        yajl_config(h, yajl_allow_comments, 0);
-        yajl_config(h, yajl_dont_validate_strings, 0);
-        yajl_config(h, yajl_allow_trailing_garbage, 0);
-        yajl_config(h, yajl_allow_multiple_values, 0);
-        yajl_config(h, yajl_allow_partial_values, 0);
+        h = yajl_strict_alloc(&parse_callbacks, ctx);
 
         st = yajl_parse(h, (const unsigned char *) buf, len);
         offset = yajl_get_bytes_consumed(h);

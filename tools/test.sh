@@ -21,7 +21,7 @@ meson compile -C build-fuzz >/dev/null
 meson test -C build-fuzz --print-errorlogs --suite fuzz
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-for t in json annotations hosts; do
+for t in json annotations hosts record; do
 	mkdir -p "$scratch/$t"
 	build-fuzz/tests/fuzz/fuzz-$t -max_total_time="${FUZZ_SECONDS:-5}" -print_final_stats=1 \
 		"$scratch/$t" tests/fuzz/corpus/$t >"$scratch/$t.log" 2>&1 ||
