@@ -301,7 +301,7 @@ static int stage_register(const struct hook_ctx *ctx, enum stage stage)
                         goto out;
                 test_delay_point("hosts file written");
         }
-        r = registry_put(&reg, &rec);
+        r = registry_put_known(&reg, &rec, other.name ? &other : NULL);
         if (r < 0) {
                 if (hostsfd >= 0)
                         (void) write_fd_inplace(hostsfd, old, old_len);
@@ -423,7 +423,7 @@ static int stage_poststart(const struct hook_ctx *ctx)
                 else
                         log_warn("cannot read the container's addresses: %s, ignoring", strerror(-q));
         }
-        r = registry_put(&reg, &rec);
+        r = registry_put_known(&reg, &rec, &rec); /* its links are indexed already */
         if (r < 0) {
                 log_error(r, "cannot write the registry record: %s", strerror(-r));
                 goto out;

@@ -41,6 +41,9 @@ static int read_bounded(int fd, size_t max, size_t hint, char **ret, size_t *ret
                 len += (size_t) n;
                 if (len > max)
                         return -EFBIG;
+                /* A regular file gives a short read only at its end: no second read for the EOF. */
+                if (hint && (size_t) n < cap - (len - (size_t) n))
+                        break;
         }
         if (!buf)
                 buf = xmalloc(1);

@@ -67,6 +67,8 @@ static int read_stat_line(pid_t pid, char *buf, size_t size, size_t *ret_len)
                 if (n == 0)
                         break;
                 len += (size_t) n;
+                if (buf[len - 1] == '\n')
+                        break; /* the whole line: one read, not a second one for the EOF */
         }
         if (len == size - 1)
                 return -EBADMSG; /* longer than any real stat line */

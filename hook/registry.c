@@ -13,6 +13,7 @@
 #include "hook/fileio.h"
 #include "hook/procinfo.h"
 #include "links/escape.h"
+#include "links/keyset.h"
 #include "links/limits.h"
 #include "links/macro.h"
 #include "links/names.h"
@@ -658,39 +659,59 @@ int registry_recipients_of(struct registry *reg, const char *source, struct strv
         return 0;
 }
 
-int registry_put(struct registry *reg, const struct record *rec)
+int registry_put_known(struct registry *reg, const struct record *rec, const struct record *prev)
 {
         _cleanup_free_ char *json = record_to_json(rec, false);
         _cleanup_free_ char *file = xasprintf("%s.json", rec->name);
         _cleanup_free_ char *old = NULL;
-        int r;
+        struct keyset known;
+        bool id_same = false;
+        int r = 0;
 
         /* A container that registers again under another name gives up its old one. */
-        if (read_id_name(reg, rec->id, &old) == 0 && !STREQ(old, rec->name)) {
-                struct record prev;
-                if (registry_get_name(reg, old, &prev) == 0) {
-                        if (STREQ(prev.id, rec->id)) {
-                                _cleanup_free_ char *oldfile = xasprintf("%s.json", old);
-                                (void) unlinkat(reg->namesfd, oldfile, 0);
+        if (read_id_name(reg, rec->id, &old) == 0) {
+                id_same = STREQ(old, rec->name);
+                if (!id_same) {
+                        struct record p;
+                        if (registry_get_name(reg, old, &p) == 0) {
+                                if (STREQ(p.id, rec->id)) {
+                                        _cleanup_free_ char *oldfile = xasprintf("%s.json", old);
+                                        (void) unlinkat(reg->namesfd, oldfile, 0);
+                                }
+                                record_done(&p);
                         }
-                        record_done(&prev);
                 }
         }
         /* The index entries first: a record is never without them (a source's poststart finds every
-         * running recipient). */
-        for (size_t i = 0; i < rec->links.n; i++) {
-                _cleanup_free_ char *src = link_source(rec->links.v[i]);
+         * running recipient). The links of this name's record before this write have theirs. */
+        keyset_init(&known, prev ? prev->links.n : 0);
+        for (size_t i = 0; prev && STREQ(prev->name, rec->name) && i < prev->links.n; i++)
+                keyset_add(&known, prev->links.v[i]);
+        for (size_t i = 0; i < rec->links.n && r == 0; i++) {
+                _cleanup_free_ char *src = NULL;
+                if (keyset_has(&known, rec->links.v[i]))
+                        continue;
+                src = link_source(rec->links.v[i]);
                 r = index_add(reg, src, rec->name);
-                if (r < 0)
-                        return r;
         }
+        keyset_done(&known);
+        if (r < 0)
+                return r;
+        if (id_same)
+                goto record;
         /* The id entry next: killed between the two, there is an id without a record (read as
          * absent, replaced by the next write), never a record that poststop cannot find. */
         r = write_file_atomic_via(reg->tmpfd, reg->idsfd, rec->id, rec->name, strlen(rec->name), 0600);
         if (r < 0)
                 return r;
         test_delay_point("id entry written");
+record:
         return write_file_atomic_via(reg->tmpfd, reg->namesfd, file, json, strlen(json), 0600);
+}
+
+int registry_put(struct registry *reg, const struct record *rec)
+{
+        return registry_put_known(reg, rec, NULL);
 }
 
 int registry_remove_id(struct registry *reg, const char *id)

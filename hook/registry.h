@@ -64,6 +64,9 @@ int registry_get_name(struct registry *reg, const char *name, struct record *ret
 int registry_get_id(struct registry *reg, const char *id, struct record *ret);
 /* Writes rec (replacing the record of its name), its id entry and its links' index entries. */
 int registry_put(struct registry *reg, const struct record *rec);
+/* The same, knowing prev, the record this name had before (or NULL): its links' index entries
+ * are there already, and an unchanged id entry is not written again. */
+int registry_put_known(struct registry *reg, const struct record *rec, const struct record *prev);
 /* Removes the record of id and its id entry, the name's record and index entries only if it still
  * belongs to id. */
 int registry_remove_id(struct registry *reg, const char *id);

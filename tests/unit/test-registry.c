@@ -567,6 +567,25 @@ static void reverse_index(void **state)
         record_done(&api);
 }
 
+/* Writing again knowing the previous record: entries of new links are made, the rest are there. */
+static void put_known_adds_new_links(void **state)
+{
+        struct fx *f = *state;
+        struct registry *reg = reg_open(f);
+        struct record v1, v2;
+
+        full_record(&v1, "id-web", "web"); /* links db:db, cache:redis */
+        assert_int_equal(registry_put(reg, &v1), 0);
+        full_record(&v2, "id-web", "web");
+        strv_push(&v2.links, xstrdup("queue:q"));
+        assert_int_equal(registry_put_known(reg, &v2, &v1), 0);
+        assert_recipients(reg, "queue", (const char *const[]) { "web", NULL });
+        assert_recipients(reg, "db", (const char *const[]) { "web", NULL });
+        assert_true(exists(sub(f, "ids/id-web")));
+        record_done(&v1);
+        record_done(&v2);
+}
+
 /* A registry filled before the index existed: the first lookup indexes every record. */
 static void reverse_index_rebuilt(void **state)
 {
@@ -869,6 +888,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(new_name_keeps_old_name_of_other_id, setup, teardown),
                 cmocka_unit_test_setup_teardown(reverse_index, setup, teardown),
                 cmocka_unit_test_setup_teardown(reverse_index_rebuilt, setup, teardown),
+                cmocka_unit_test_setup_teardown(put_known_adds_new_links, setup, teardown),
                 cmocka_unit_test_setup_teardown(reverse_index_hostile_entries, setup, teardown),
                 cmocka_unit_test_setup_teardown(remove_id_removes_both, setup, teardown),
                 cmocka_unit_test_setup_teardown(remove_id_leaves_name_of_other_id, setup, teardown),
