@@ -199,7 +199,11 @@ bool json_utf8_valid(const unsigned char *s, size_t len)
                 unsigned char lo = 0x80, hi = 0xbf;
 
                 if (c < 0x80) {
+                        uint64_t w;
                         i++;
+                        /* ASCII, the usual case: eight bytes a step while none has its high bit */
+                        while (i + 8 <= len && (memcpy(&w, s + i, 8), (w & 0x8080808080808080ull) == 0))
+                                i += 8;
                         continue;
                 }
                 if (c >= 0xc2 && c <= 0xdf) {

@@ -455,6 +455,16 @@ static void test_refuse_invalid_utf8(void **state __attribute__((unused)))
         msg = parse_fail("{\"\xc1\xbf\":1}", -EBADMSG);
         assert_string_equal(msg, "invalid UTF-8 in a JSON object key");
 
+        /* After ASCII runs of every length around the 8-byte steps of the ASCII fast path. */
+        for (size_t run = 0; run <= 17; run++) {
+                char doc[64];
+                int n = snprintf(doc, sizeof doc, "[\"%.*s\xc0\xafz\"]", (int) run, "abcdefghijklmnopqrstuvwxyz");
+                assert_true(n > 0);
+                parse_fail(doc, -EBADMSG);                   /* an overlong form after the run */
+                n = snprintf(doc, sizeof doc, "[\"%.*s\xc3\xa9z\"]", (int) run, "abcdefghijklmnopqrstuvwxyz");
+                assert_roundtrip(doc);                       /* a valid 2-byte form after it */
+        }
+
         /* The edges of valid UTF-8 pass. */
         assert_roundtrip("[\"\xc2\x80\",\"\xdf\xbf\",\"\xe0\xa0\x80\",\"\xed\x9f\xbf\",\"\xee\x80\x80\","
                          "\"\xef\xbf\xbf\",\"\xf0\x90\x80\x80\",\"\xf4\x8f\xbf\xbf\"]");
