@@ -15,7 +15,7 @@
 # removes a killed hook's leftovers). Prints runs, kills that landed mid-work, failures (must be 0).
 # Then a record truncated by hand: `list` warns that it is corrupt and goes on, other containers
 # still register and link.
-: "${CRASH_RUNS:=240}" "${CRASH_DELAY_MS:=8}"
+: "${CRASH_RUNS:=240}" "${CRASH_DELAY_MS:=16}"
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ST=$T/state
