@@ -150,6 +150,30 @@ static int make_record(const struct oci_state *st, const struct json_value *cfg,
         return 0;
 }
 
+/* Puts out, the new content of the hosts file fd whose content is old (len bytes), in place:
+ * padded inside owner's block to the old length when shorter, so it is one pwrite and never a
+ * write followed by a truncate; refused past the cap, so the next run can read it (-EFBIG); not
+ * written when unchanged; the old bytes put back when the write fails (a failed write can leave a
+ * partial file). -ENOENT when out has no block of owner's to pad. */
+static int hosts_commit(int fd, const char *old, size_t len, const char *owner, struct buf *out)
+{
+        int r;
+
+        if (out->len < len) {
+                r = hosts_pad_block(out, owner, len - out->len);
+                if (r < 0)
+                        return r;
+        }
+        if (out->len > OCILINK_MAX_HOSTS_BYTES)
+                return -EFBIG;
+        if (out->len == len && memcmp(out->data, old, len) == 0)
+                return 0;
+        r = write_fd_inplace(fd, out->data, out->len);
+        if (r < 0)
+                (void) write_fd_inplace(fd, old, len);
+        return r;
+}
+
 /* Writes the recipient's block of link lines; *ret_old keeps the previous content for a rollback. */
 static int write_links_block(const struct record *rec, const struct link_plan *plan, int *ret_fd, char **ret_old,
                              size_t *ret_old_len)
@@ -170,22 +194,15 @@ static int write_links_block(const struct record *rec, const struct link_plan *p
         if (r < 0)
                 return log_error(r, "refusing the hosts file: it holds a NUL byte or broken ocilink markers "
                                     "for this container");
-        if (out.len < len)
-                (void) hosts_pad_block(&out, rec->name, len - out.len);
-        if (out.len > OCILINK_MAX_HOSTS_BYTES) {
-                /* never write a file the next run would refuse to read */
+        r = hosts_commit(fd, old, len, rec->name, &out);
+        if (r == -EFBIG) {
                 buf_done(&out);
-                return log_error(-EFBIG, "refusing the hosts file: the link lines would make it larger than %u bytes",
+                return log_error(r, "refusing the hosts file: the link lines would make it larger than %u bytes",
                                  OCILINK_MAX_HOSTS_BYTES);
         }
-        if (out.len != len || memcmp(out.data, old, len) != 0) {
-                r = write_fd_inplace(fd, out.data, out.len);
-                if (r < 0) {
-                        /* A failed write can leave a partial file: put the old bytes back. */
-                        (void) write_fd_inplace(fd, old, len);
-                        buf_done(&out);
-                        return log_error(r, "cannot write the hosts file: %s", strerror(-r));
-                }
+        if (r < 0) {
+                buf_done(&out);
+                return log_error(r, "cannot write the hosts file: %s", strerror(-r));
         }
         buf_done(&out);
         *ret_fd = TAKE_FD(fd);
@@ -338,17 +355,15 @@ static void update_recipient(const struct record *rcp, const struct record *src,
         source_hosts_lines(src, alias, &lines);
         if (hosts_replace_alias(old, len, rcp->name, alias, lines.data, lines.len, &out, &found) < 0)
                 log_warn("recipient `%s`: broken ocilink markers in its hosts file, not updated", rcp->name);
-        else if (found && out.len < len && hosts_pad_block(&out, rcp->name, len - out.len) < 0)
-                log_warn("recipient `%s`: cannot pad its hosts block, not updated", rcp->name);
-        else if (found && out.len > OCILINK_MAX_HOSTS_BYTES)
-                log_warn("recipient `%s`: its hosts file would grow past %u bytes, not updated", rcp->name,
-                         OCILINK_MAX_HOSTS_BYTES);
-        else if (found && (out.len != len || memcmp(out.data, old, len) != 0)) {
-                int r = write_fd_inplace(fd, out.data, out.len);
-                if (r < 0) {
-                        (void) write_fd_inplace(fd, old, len);
+        else if (found) {
+                int r = hosts_commit(fd, old, len, rcp->name, &out);
+                if (r == -ENOENT)
+                        log_warn("recipient `%s`: cannot pad its hosts block, not updated", rcp->name);
+                else if (r == -EFBIG)
+                        log_warn("recipient `%s`: its hosts file would grow past %u bytes, not updated", rcp->name,
+                                 OCILINK_MAX_HOSTS_BYTES);
+                else if (r < 0)
                         log_warn("recipient `%s`: cannot write its hosts file: %s", rcp->name, strerror(-r));
-                }
         }
         buf_done(&lines);
         buf_done(&out);

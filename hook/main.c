@@ -162,6 +162,13 @@ static const char help_prepare[] =
         "Example:\n"
         "  ocilink-hook prepare -b ./web --install-hooks && runc run -b ./web web\n";
 
+/* What the three registering stages read and write (their help texts share it). */
+#define REGISTER_IO \
+        "Reads:  the OCI state on stdin; BUNDLE/config.json; the registry; the addresses\n" \
+        "        in the container's network namespace\n" \
+        "Writes: STATE_DIR/names/NAME.json and STATE_DIR/ids/ID; a recipient's hosts\n" \
+        "        file (the source of its /etc/hosts mount, else ROOTFS/etc/hosts)\n"
+
 static const char help_createRuntime[] =
         "Usage: ocilink-hook [GLOBAL OPTIONS] createRuntime\n"
         "\n"
@@ -176,10 +183,7 @@ static const char help_createRuntime[] =
         "Options:\n"
         "  -h, --help            this text\n"
         "\n"
-        "Reads:  the OCI state on stdin; BUNDLE/config.json; the registry; the addresses\n"
-        "        in the container's network namespace\n"
-        "Writes: STATE_DIR/names/NAME.json and STATE_DIR/ids/ID; a recipient's hosts\n"
-        "        file (the source of its /etc/hosts mount, else ROOTFS/etc/hosts)\n"
+        REGISTER_IO
         "\n"
         "Example (a hook entry in config.json):\n"
         "  \"createRuntime\": [{\"path\": \"/usr/libexec/oci/hooks.d/ocilink-hook\",\n"
@@ -196,10 +200,7 @@ static const char help_prestart[] =
         "Options:\n"
         "  -h, --help            this text\n"
         "\n"
-        "Reads:  the OCI state on stdin; BUNDLE/config.json; the registry; the addresses\n"
-        "        in the container's network namespace\n"
-        "Writes: STATE_DIR/names/NAME.json and STATE_DIR/ids/ID; a recipient's hosts\n"
-        "        file (the source of its /etc/hosts mount, else ROOTFS/etc/hosts)\n"
+        REGISTER_IO
         "\n"
         "Example (a hook entry in config.json):\n"
         "  \"prestart\": [{\"path\": \"/usr/libexec/oci/hooks.d/ocilink-hook\",\n"
@@ -218,10 +219,7 @@ static const char help_createContainer[] =
         "Options:\n"
         "  -h, --help            this text\n"
         "\n"
-        "Reads:  the OCI state on stdin; BUNDLE/config.json; the registry; the addresses\n"
-        "        in the container's network namespace\n"
-        "Writes: STATE_DIR/names/NAME.json and STATE_DIR/ids/ID; a recipient's hosts\n"
-        "        file (the source of its /etc/hosts mount, else ROOTFS/etc/hosts)\n"
+        REGISTER_IO
         "\n"
         "Example (a hook entry in config.json):\n"
         "  \"createContainer\": [{\"path\": \"/usr/libexec/oci/hooks.d/ocilink-hook\",\n"

@@ -391,9 +391,8 @@ static int record_event(void *userdata, const struct jscan_event *ev)
         if (ev->depth == 1) {
                 if (ev->end)
                         return 0;
-                if (f == F_ID || f == F_NAME)
-                        return ev->type == JSON_STRING ? (*string_slot(rec, f) = xstrndup(ev->text, ev->len), 0)
-                                                       : -EBADMSG;
+                if ((f == F_ID || f == F_NAME) && ev->type != JSON_STRING)
+                        return -EBADMSG; /* the other string fields read another type as absent */
                 if (f == F_PID || f == F_START_TIME) {
                         if (ev->type != JSON_NUMBER ||
                             number_in(ev, f == F_PID ? 4194304 : 0x7fffffffffffffffLL, &n) < 0)
@@ -419,11 +418,10 @@ static int record_event(void *userdata, const struct jscan_event *ev)
                 /* the lists */
                 return ev->type == JSON_ARRAY ? 0 : -EBADMSG;
         }
-        /* depth 2 and deeper: inside a known member's value */
+        /* depth 2 and deeper: inside a known member's value (id, name, pid and start_time refused a
+         * container at depth 1) */
         if (string_slot(rec, f) || f == F_IP_FIXED)
                 return 0; /* inside a string field's non-string value: ignored, as absent */
-        if (f == F_ID || f == F_NAME || f == F_PID || f == F_START_TIME)
-                return -EBADMSG; /* cannot happen: their containers were refused at depth 1 */
         if (ev->depth != 2 || ev->type != JSON_STRING)
                 return -EBADMSG; /* a list item that is not a string */
         if (f == F_IPV4 || f == F_IPV6) {
